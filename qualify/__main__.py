@@ -1,0 +1,3 @@
+from qualify.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""The same rules compiled to Polars expressions, for a whole organisation at once."""

@@ -1,0 +1,1 @@
+"""The ``qualify`` command line: parses input, calls a service, formats the result."""

@@ -1,0 +1,72 @@
+"""Entry point of the ``qualify`` command.
+
+Exit codes: 0 done, 1 a negative result the user asked for (``--fail``, lint findings), 2 an error.
+Errors print one line per problem (file, sheet, row, column, what is wrong), never a traceback;
+set ``QUALIFY_DEBUG=1`` to see one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from qualify.core.errors import InvalidInput, QualifyError
+
+app = typer.Typer(
+    name="qualify",
+    help="Qualify: job qualification standards as data, explainable decisions, certification cycles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # Each face of the CLI lives in its own module and adds its commands here.
+    from qualify.cli import assess, standard, web
+
+    standard.register(app)
+    assess.register(app)
+    web.register(app)
+
+
+def report_error(error: QualifyError) -> None:
+    lines = error.lines() if isinstance(error, InvalidInput) else [str(error)]
+    for line in lines:
+        typer.echo(f"error: {line}", err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except QualifyError as error:
+        report_error(error)
+        return 2
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 2
+    except Exception as error:  # a user never sees a traceback
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return 2
+        if os.environ.get("QUALIFY_DEBUG"):
+            raise
+        typer.echo(f"error: internal error ({type(error).__name__}: {error}); "
+                   "run again with QUALIFY_DEBUG=1 for details", err=True)
+        return 2
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,1 @@
+"""The Django web application: pages, admin and JSON API over the services."""
