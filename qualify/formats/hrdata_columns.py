@@ -1,0 +1,142 @@
+"""The HR data contract (DESIGN.md, "HR data"): its sheets, their columns, and the Chinese aliases
+that a workbook or a CSV folder may use for them. Defined once; the reader, the writer and the
+generator all take the names from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["id", "text", "int", "float", "date", "period", "code", "codes"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    ``required``: the column must be present and every row must have a value.
+    ``vocabulary``: for ``code`` and ``codes`` columns, the standard's vocabulary (or ``exams``,
+    ``elements``) whose codes the values must be.
+    """
+
+    name: str
+    kind: Kind
+    required: bool
+    aliases: tuple[str, ...] = ()
+    vocabulary: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()  # no two rows may share these values
+    child: bool = True  # rows belong to an employee of the employees sheet
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+EMPLOYEES = Sheet(
+    "employees",
+    (
+        Column("employee_id", "id", True, ("员工编号", "工号", "员工号")),
+        Column("name", "text", False, ("姓名",)),
+        Column("org_unit", "text", False, ("部门", "组织", "组织单元")),
+        Column("job_family", "text", True, ("职位族",)),
+        Column("current_level", "int", True, ("当前等级", "当前任职等级", "任职等级")),
+        Column("hire_date", "date", True, ("入职日期", "入职时间")),
+        Column("family_start_date", "date", True,
+               ("任职族开始日期", "职位族开始日期", "从事本职位族开始日期")),
+    ),
+    aliases=("员工", "员工信息", "人员"),
+    key=("employee_id",),
+    child=False,
+)
+
+PERFORMANCE = Sheet(
+    "performance",
+    (
+        Column("employee_id", "id", True, ("员工编号", "工号", "员工号")),
+        Column("period", "period", True, ("期间", "季度", "考核期间")),
+        Column("rating", "code", True, ("绩效", "绩效等级", "考核结果"), "performance_ratings"),
+    ),
+    aliases=("绩效", "绩效记录"),
+    key=("employee_id", "period"),
+)
+
+EXAMS = Sheet(
+    "exams",
+    (
+        Column("employee_id", "id", True, ("员工编号", "工号", "员工号")),
+        Column("sitting", "id", True, ("考试批次", "批次", "届次")),
+        Column("exam", "code", True, ("考试", "考试科目", "科目"), "exams"),
+        Column("score", "float", True, ("成绩", "分数")),
+    ),
+    aliases=("考试", "考试成绩"),
+    key=("employee_id", "sitting", "exam"),
+)
+
+EVIDENCE = Sheet(
+    "evidence",
+    (
+        Column("employee_id", "id", True, ("员工编号", "工号", "员工号")),
+        Column("evidence_id", "id", True, ("举证编号", "证据编号")),
+        Column("activity", "code", True, ("活动", "活动类型"), "activities"),
+        Column("date", "date", True, ("日期", "活动日期")),
+        Column("role", "code", False, ("角色",), "roles"),
+        Column("audience", "code", False, ("对象级别", "客户级别", "听众级别"), "audience_ranks"),
+        Column("scope", "code", False, ("范围",), "scopes"),
+        Column("project_kind", "code", False, ("项目类型",), "project_kinds"),
+        Column("outcome", "code", False, ("结果",), "outcomes"),
+        Column("deliverables", "codes", False, ("交付件", "输出件"), "deliverables"),
+        Column("note", "text", False, ("备注", "说明")),
+    ),
+    aliases=("举证", "证据", "举证材料"),
+    key=("evidence_id",),
+)
+
+RATINGS = Sheet(
+    "ratings",
+    (
+        Column("employee_id", "id", True, ("员工编号", "工号", "员工号")),
+        Column("level", "int", True, ("等级", "认证等级")),
+        Column("element", "code", True, ("行为要素", "要素"), "elements"),
+        Column("assessor", "text", False, ("评委",)),
+        Column("rating", "code", True, ("评分", "评价"), "behaviour_ratings"),
+        Column("comment", "text", False, ("评语", "意见")),
+    ),
+    aliases=("评分", "评委评分", "行为评分"),
+)
+
+SHEETS: tuple[Sheet, ...] = (EMPLOYEES, PERFORMANCE, EXAMS, EVIDENCE, RATINGS)
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+
+DELIVERABLE_SEPARATORS = (";", "；")
+
+
+def normalise_label(label: str) -> str:
+    return label.strip().lower().replace(" ", "_")
+
+
+def sheet_for_label(label: str) -> Sheet | None:
+    """The sheet a workbook sheet name or a CSV file stem stands for, by name or alias."""
+    key = normalise_label(label)
+    for sheet in SHEETS:
+        if key == sheet.name or key in sheet.aliases:
+            return sheet
+    return None
+
+
+def column_for_header(sheet: Sheet, header: str) -> Column | None:
+    key = normalise_label(header)
+    for column in sheet.columns:
+        if key == column.name or key in column.aliases:
+            return column
+    return None
