@@ -354,4 +354,5 @@ def measure_gap(module: Text, level: int, rows: tuple[MeasureRow, ...]) -> Pair:
         return (f"{module.zh}（{level} 级）由评委按衡量标准判断",
                 f"{module.en} at level {level} is judged by the assessors against the measurement standard")
     gaps = [requirement_gap(minimum - count, text) for _, text, count, minimum in rows if count < minimum]
-    return "；".join(zh for zh, _ in gaps), "; ".join(en for _, en in gaps)
+    return (f"{module.zh}：{'；'.join(zh for zh, _ in gaps)}",
+            f"{module.en}: {'; '.join(en for _, en in gaps)}")
