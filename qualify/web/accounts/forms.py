@@ -1,0 +1,48 @@
+"""Login with throttling, and the API token form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from qualify.web.accounts.throttle import clear, client_ip, is_locked
+
+
+class ThrottledLoginMixin:
+    """Refuses a login for a username and address with too many recent failures, before checking the
+    password, so guessing cannot go on. Failures are counted by the ``user_login_failed`` signal."""
+
+    request: Any
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        username = str(self.cleaned_data.get("username") or "")
+        ip = client_ip(self.request) if self.request is not None else ""
+        if username and is_locked(username, ip):
+            raise forms.ValidationError(
+                _("Too many failed logins. Try again in %(minutes)d minutes."),
+                code="throttled",
+                params={"minutes": settings.QUALIFY_LOGIN_WINDOW_MINUTES},
+            )
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        if username:
+            clear(username, ip)
+        return cleaned
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100,
+                           help_text=_("What the token is for, e.g. “nightly HR sync”."))

@@ -1,0 +1,92 @@
+"""Home, login and logout, the language switch, and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from qualify.web.accounts import access
+from qualify.web.accounts.audit import record
+from qualify.web.accounts.forms import LoginForm, TokenForm
+from qualify.web.accounts.models import ApiToken
+from qualify.web.accounts.tokens import create_token
+
+
+def _first_url(*names: str) -> str | None:
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """HR and managers start at the people list, employees at their own qualification."""
+    user = request.user
+    if access.can_list_people(user):
+        target = _first_url("people:list")
+    elif access.own_person(user) is not None:
+        target = _first_url("people:me")
+    else:
+        target = None
+    if target:
+        return redirect(target)
+    return render(request, "accounts/home.html")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also remembers the choice on the account."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in {"zh-hans", "en"}:
+        profile = access.profile_of(request.user)
+        if profile is not None and profile.language != language:
+            profile.language = language
+            profile.save(update_fields=["language"])
+        request.session["qualify_language"] = language
+    return response
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: make one (its key is shown once), revoke one."""
+    new_key = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, new_key = create_token(request.user, form.cleaned_data["name"])
+        record(request.user, "token.create", "ApiToken", token.pk, None, {"name": token.name, "prefix": token.prefix})
+        form = TokenForm()
+    return render(request, "accounts/tokens.html", {
+        "form": form,
+        "new_key": new_key,
+        "tokens": ApiToken.objects.filter(user=request.user),
+    })
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponseRedirect:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    record(request.user, "token.revoke", "ApiToken", token.pk, {"name": token.name, "prefix": token.prefix}, None)
+    token.delete()
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,190 @@
+"""The JSON API: one ``NinjaAPI`` under ``/api/`` that mounts each app's ``Router``.
+
+- Authentication: ``Authorization: Bearer <token>`` for scripts (``qualify token``, or the tokens
+  page), or the browser's session (CSRF-checked on writes).
+- One error shape for every error: ``{"error": {"code": ..., "message": ..., "fields": {...}}}``,
+  the message in the request's language.
+- Pagination: ``?page=&page_size=`` → ``{"items": [...], "count": N, "page": p, "page_size": s}``
+  (``paginate`` and ``Paged``).
+- Per-object access through ``qualify.web.accounts.access``: what a caller may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from qualify.core.errors import Forbidden, InvalidInput, NotFound, QualifyError
+from qualify.web.accounts.tokens import user_for_key
+
+log = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer qk_…``: the token's user becomes ``request.user``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Qualify API",
+    version="1",
+    description="Standards, people, records and decisions of Qualify. "
+                "Authenticate with `Authorization: Bearer <token>` (make one with `qualify token`).",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],  # token first: a script sends no CSRF token
+)
+
+
+# --- the error shape -------------------------------------------------------------------------------
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def error_response(request: HttpRequest, status: int, code: str, message: str,
+                   fields: dict[str, Any] | None = None) -> HttpResponse:
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(QualifyError)
+def _qualify_error(request: HttpRequest, exc: QualifyError) -> HttpResponse:
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else \
+        422 if isinstance(exc, InvalidInput) else 400
+    return error_response(request, status, exc.code, exc.message(_lang()), exc.fields)  # type: ignore[arg-type]
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not-found", _("Not found."))
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, Any] = {}
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"})
+        fields.setdefault(location or "request", []).append(error.get("msg", ""))
+    return error_response(request, 422, "invalid-request", _("The request is not valid."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "unauthenticated",
+                          _("Log in, or send an API token: Authorization: Bearer <token>."))
+
+
+@api.exception_handler(AuthorizationError)
+def _unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return error_response(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
+             405: "method-not-allowed", 413: "too-large", 429: "throttled"}
+    message = str(exc)
+    if exc.status_code == 403 and "CSRF" in message:
+        message = _("The form has expired (CSRF check failed). Reload the page and try again.")
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
+
+
+@api.exception_handler(Exception)
+def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("API error on %s", request.path)
+    return error_response(request, 500, "internal-error",
+                          _("Something went wrong on the server. The error was logged."))
+
+
+# --- pagination ----------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+def paginate(items: QuerySet[Any] | Sequence[Any], page: int = 1, page_size: int = 50,
+             serialize: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """One page of ``items``: ``{"items", "count", "page", "page_size"}``. A page past the end is empty."""
+    page = max(1, page)
+    page_size = max(1, min(500, page_size))
+    count = items.count() if isinstance(items, QuerySet) else len(items)
+    start = (page - 1) * page_size
+    chunk: Iterable[Any] = items[start:start + page_size]
+    return {
+        "items": [serialize(item) for item in chunk] if serialize else list(chunk),
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+    }
+
+
+_paged_cache: dict[type, type] = {}
+
+
+def Paged(item: type[T]) -> type[Schema]:  # noqa: N802  (reads like a generic type in signatures)
+    """The response schema of a page of ``item``: ``response=Paged(PersonOut)``."""
+    if item not in _paged_cache:
+        _paged_cache[item] = type(f"Paged{item.__name__}", (Schema,), {
+            "__annotations__": {"items": list[item], "count": int, "page": int, "page_size": int},  # type: ignore[valid-type]
+        })
+    return _paged_cache[item]
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    fields: dict[str, Any] = {}
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+# --- the routers ---------------------------------------------------------------------------------
+
+# Each area's router, mounted at /api/<prefix>/. An area whose api module does not exist yet is
+# left out (find_spec looks for the file; an api module that exists but fails to import fails loudly).
+ROUTERS: list[tuple[str, str, str]] = [
+    # (module, attribute, prefix)
+    ("qualify.web.accounts.api", "router", "accounts"),
+    ("qualify.web.people.import_api", "router", "imports"),
+    # --- other areas: each app's api.py defines ``router = Router(tags=[...])`` -------------------
+    ("qualify.web.standards.api", "router", "standards"),
+    ("qualify.web.people.api", "router", "people"),
+    ("qualify.web.screening.api", "router", "screening"),
+    ("qualify.web.certification.api", "router", "cycles"),
+    # --- end of other areas --------------------------------------------------------------------------
+]
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return find_spec(name) is not None
+    except ModuleNotFoundError:  # the parent package does not exist yet
+        return False
+
+
+for _module, _attribute, _prefix in ROUTERS:
+    if _module_exists(_module):
+        api.add_router(f"/{_prefix}/", getattr(import_module(_module), _attribute))

@@ -1,0 +1,190 @@
+"""People and their HR records, as the HR data contract describes them (DESIGN.md, "HR data").
+
+The database mirrors the contract's five sheets; ``records.py`` turns rows into core records.
+An import writes these tables in one transaction and keeps each changed person's previous record as
+a ``RecordSnapshot``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnit(models.Model):
+    """A unit of the organisation. ``path`` lists the codes from the root: ``/hq/north/bj/``."""
+
+    code = models.CharField(_("code"), max_length=100, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    parent = models.ForeignKey("self", verbose_name=_("parent unit"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(_("path"), max_length=1000, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name_zh or self.name_en or self.code
+
+    def name(self, language: str) -> str:
+        """The name in ``language`` (``zh-hans`` or ``en``), falling back to the other, then the code."""
+        first, second = (self.name_en, self.name_zh) if language.startswith("en") else (self.name_zh, self.name_en)
+        return first or second or self.code
+
+    def compute_path(self) -> str:
+        return f"{self.parent.path if self.parent else '/'}{self.code}/"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        old_path = self.path
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if old_path and old_path != self.path:
+            # Moving a unit moves its subtree.
+            for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                child.path = self.path + child.path[len(old_path):]
+                super(OrgUnit, child).save(update_fields=["path"])
+
+    def subtree(self) -> models.QuerySet[OrgUnit]:
+        """This unit and every unit below it."""
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+
+class Person(models.Model):
+    employee_id = models.CharField(_("employee ID"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("organisation unit"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="people")
+    job_family = models.CharField(_("job family"), max_length=100, db_index=True)
+    current_level = models.PositiveSmallIntegerField(_("current level"), default=0)
+    hire_date = models.DateField(_("hire date"))
+    family_start_date = models.DateField(_("job family start date"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["employee_id"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.name}".strip()
+
+
+class PerformanceRating(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="performance")
+    period = models.CharField(_("period"), max_length=8)
+    rating = models.CharField(_("rating"), max_length=8)
+
+    class Meta:
+        verbose_name = _("performance rating")
+        verbose_name_plural = _("performance ratings")
+        ordering = ["person", "period"]
+        constraints = [models.UniqueConstraint(fields=["person", "period"], name="one_rating_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.rating}"
+
+
+class ExamResult(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="exams")
+    sitting = models.CharField(_("sitting"), max_length=32)
+    exam = models.CharField(_("exam"), max_length=64)
+    score = models.FloatField(_("score"))
+
+    class Meta:
+        verbose_name = _("exam result")
+        verbose_name_plural = _("exam results")
+        ordering = ["person", "sitting", "exam"]
+        constraints = [models.UniqueConstraint(fields=["person", "sitting", "exam"], name="one_score_per_exam")]
+
+    def __str__(self) -> str:
+        return f"{self.sitting} {self.exam} {self.score:g}"
+
+
+class Evidence(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence")
+    evidence_id = models.CharField(_("evidence ID"), max_length=64)
+    activity = models.CharField(_("activity"), max_length=64)
+    date = models.DateField(_("date"))
+    role = models.CharField(_("role"), max_length=64, blank=True)
+    audience = models.CharField(_("audience"), max_length=64, blank=True)
+    scope = models.CharField(_("scope"), max_length=64, blank=True)
+    project_kind = models.CharField(_("project kind"), max_length=64, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=64, blank=True)
+    deliverables = models.JSONField(_("deliverables"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["person", "date", "evidence_id"]
+        constraints = [models.UniqueConstraint(fields=["person", "evidence_id"], name="unique_evidence_id")]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.activity} {self.date}"
+
+
+class ElementRating(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="element_ratings")
+    level = models.PositiveSmallIntegerField(_("level"))
+    element = models.CharField(_("element"), max_length=64)
+    assessor = models.CharField(_("assessor"), max_length=200, blank=True)
+    rating = models.CharField(_("rating"), max_length=16)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("element rating")
+        verbose_name_plural = _("element ratings")
+        ordering = ["person", "level", "element", "id"]
+
+    def __str__(self) -> str:
+        return f"L{self.level} {self.element} {self.rating}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded HR data file: validated (ready to apply), rejected (with problems), or applied."""
+
+    class Status(models.TextChoices):
+        VALIDATED = "validated", _("validated")
+        REJECTED = "rejected", _("rejected")
+        APPLIED = "applied", _("applied")
+
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=255)
+    standard_id = models.CharField(_("standard"), max_length=100)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # The file itself, in the database: any web process on any host can apply what another validated.
+    content = models.BinaryField(_("file content"), editable=False)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name} ({self.status})"
+
+
+class RecordSnapshot(models.Model):
+    """A person's whole record as it was before an import changed it (see ``records.record_data``)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="snapshots")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="snapshots")
+    taken_at = models.DateTimeField(_("taken"), auto_now_add=True)
+    data = models.JSONField(_("record"))
+
+    class Meta:
+        verbose_name = _("record snapshot")
+        verbose_name_plural = _("record snapshots")
+        ordering = ["-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.taken_at:%Y-%m-%d %H:%M}"
