@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar, cast
 
 from qualify.core.errors import QualifyError
 from qualify.core.periods import add_months
@@ -209,7 +210,10 @@ def allowed_actions(state: State, roles: Iterable[Role]) -> list[Action]:
     return [row.action for row in TABLE if row.machine == machine and row.state == state and row.roles & held]
 
 
-def transition(state: State, action: Action, role: Role | Iterable[Role]) -> State:
+StateT = TypeVar("StateT", CycleState, ApplicationState, AssignmentState)
+
+
+def transition(state: StateT, action: Action, role: Role | Iterable[Role]) -> StateT:
     """The state after ``role`` does ``action`` in ``state``.
 
     Raises ``QualifyError`` ``action-not-allowed-in-state`` when nobody may do the action in that
@@ -239,7 +243,7 @@ def transition(state: State, action: Action, role: Role | Iterable[Role]) -> Sta
             fields={"machine": machine, "state": state.value, "action": action.value,
                     "roles": sorted(r.value for r in roles)},
         )
-    return row.next
+    return cast(StateT, row.next)
 
 
 def may(state: State, action: Action, roles: Iterable[Role]) -> bool:
