@@ -9,7 +9,8 @@ Each ``*_check`` and ``*_gap`` function returns ``(zh, en)``. ``actual`` and ``r
 language-neutral strings ("11 months", "2026Q1 B, 2026Q2 C, 2026Q3 -").
 
 Formats used throughout:
-- dates ISO (``2026-11-26``); periods ``2026Q3``; a missing rating is ``-``;
+- dates ISO (``2026-11-26``); periods ``2026Q3``; a missing quarterly rating is ``-`` inside the
+  performance window; no value at all is ``none`` (no cell starts with ``-``: see the exports);
 - a score is ``str(float)`` (``172.5``, ``170.0``), a percentage ``pct_text`` (``20``, ``12.5``);
 - English plurals only where the noun is ours ("1 month", "2 months", "1 level", "2 levels").
 
@@ -278,9 +279,9 @@ def knowledge_band_gap(rank: int, cohort: int, band_percent: float, band_limit: 
 
 
 def behaviour_actual(lowest: str | None, count: int) -> str:
-    """``partial`` (one rating), ``partial (lowest of 3)``, ``-`` (none)."""
+    """``partial`` (one rating), ``partial (lowest of 3)``, ``none`` (no rating)."""
     if lowest is None:
-        return "-"
+        return "none"
     return lowest if count == 1 else f"{lowest} (lowest of {count})"
 
 
@@ -321,13 +322,13 @@ MeasureRow = tuple[str, Text, int, int]
 
 
 def measure_actual(rows: tuple[MeasureRow, ...]) -> str:
-    """``talks 1, slides 0`` (records counted per requirement); ``-`` with no requirement."""
-    return ", ".join(f"{code} {count}" for code, _, count, _ in rows) or "-"
+    """``talks 1, slides 0`` (records counted per requirement); ``none`` with no requirement."""
+    return ", ".join(f"{code} {count}" for code, _, count, _ in rows) or "none"
 
 
 def measure_required(rows: tuple[MeasureRow, ...]) -> str:
-    """``talks 2, slides 1`` (min_count per requirement); ``-`` with no requirement."""
-    return ", ".join(f"{code} {minimum}" for code, _, _, minimum in rows) or "-"
+    """``talks 2, slides 1`` (min_count per requirement); ``none`` with no requirement."""
+    return ", ".join(f"{code} {minimum}" for code, _, _, minimum in rows) or "none"
 
 
 def requirement_gap(missing_count: int, requirement: Text) -> Pair:

@@ -38,5 +38,5 @@ def test_one_not_met_fails() -> None:
 def test_no_rating_is_missing_and_asks_for_an_assessment() -> None:
     result = behaviour_check(MINI, PREPARATION, 3, [])
     assert result.outcome is CheckOutcome.missing
-    assert result.actual == "-"
+    assert result.actual == "none"
     assert result.gap_en == 'have "Preparation" rated by the assessors at level 3'

@@ -101,5 +101,5 @@ def test_a_measure_without_countable_requirements_is_left_to_the_assessors() -> 
     assert TALKS is not None
     measure = Measure.model_validate({"level": 1, "text": {"zh": "文字", "en": "text"}})
     result = measure_check(MINI, TALKS, measure, (), AS_OF)
-    assert (result.outcome, result.actual, result.required) == (CheckOutcome.missing, "-", "-")
+    assert (result.outcome, result.actual, result.required) == (CheckOutcome.missing, "none", "none")
     assert "assessors" in result.message_en
