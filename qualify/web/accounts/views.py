@@ -73,7 +73,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token, new_key = create_token(request.user, form.cleaned_data["name"])
-        record(request.user, "token.create", "ApiToken", token.pk, None, {"name": token.name, "prefix": token.prefix})
+        record(request.user, "token.create", "ApiToken", token.pk, None,
+               {"name": token.name, "prefix": token.prefix})
         form = TokenForm()
     return render(request, "accounts/tokens.html", {
         "form": form,
@@ -86,7 +87,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponseRedirect:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
-    record(request.user, "token.revoke", "ApiToken", token.pk, {"name": token.name, "prefix": token.prefix}, None)
+    record(request.user, "token.revoke", "ApiToken", token.pk,
+           {"name": token.name, "prefix": token.prefix}, None)
     token.delete()
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")

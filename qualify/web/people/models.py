@@ -7,15 +7,21 @@ a ``RecordSnapshot``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class OrgUnit(models.Model):
-    """A unit of the organisation. ``path`` lists the codes from the root: ``/hq/north/bj/``."""
+    """A unit of the organisation.
 
-    code = models.CharField(_("code"), max_length=100, unique=True)
+    ``code``: what HR data calls the unit (``bj``, or a path of names such as ``总部/华北区/北京办事处``).
+    ``path``: the database ids from the root, ``/1/4/9/``; ``path__startswith`` selects a subtree.
+    """
+
+    code = models.CharField(_("code"), max_length=255, unique=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     parent = models.ForeignKey("self", verbose_name=_("parent unit"), null=True, blank=True,
@@ -30,23 +36,28 @@ class OrgUnit(models.Model):
     def __str__(self) -> str:
         return self.name_zh or self.name_en or self.code
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        new_path = f"{self.parent.path if self.parent is not None else '/'}{self.pk}/"
+        if new_path != self.path:
+            old_path, self.path = self.path, new_path
+            OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                # Moving a unit moves its subtree.
+                for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    OrgUnit.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old_path):])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id is not None and self.pk is not None and self.parent is not None and \
+                (self.parent.pk == self.pk or (self.path and self.parent.path.startswith(self.path))):
+            raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+
     def name(self, language: str) -> str:
         """The name in ``language`` (``zh-hans`` or ``en``), falling back to the other, then the code."""
-        first, second = (self.name_en, self.name_zh) if language.startswith("en") else (self.name_zh, self.name_en)
-        return first or second or self.code
-
-    def compute_path(self) -> str:
-        return f"{self.parent.path if self.parent else '/'}{self.code}/"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        old_path = self.path
-        self.path = self.compute_path()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-        if old_path and old_path != self.path:
-            # Moving a unit moves its subtree.
-            for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                child.path = self.path + child.path[len(old_path):]
-                super(OrgUnit, child).save(update_fields=["path"])
+        names = (self.name_en, self.name_zh) if language.startswith("en") else (self.name_zh, self.name_en)
+        return names[0] or names[1] or self.code
 
     def subtree(self) -> models.QuerySet[OrgUnit]:
         """This unit and every unit below it."""
@@ -98,7 +109,8 @@ class ExamResult(models.Model):
         verbose_name = _("exam result")
         verbose_name_plural = _("exam results")
         ordering = ["person", "sitting", "exam"]
-        constraints = [models.UniqueConstraint(fields=["person", "sitting", "exam"], name="one_score_per_exam")]
+        constraints = [models.UniqueConstraint(fields=["person", "sitting", "exam"],
+                                               name="one_score_per_exam")]
 
     def __str__(self) -> str:
         return f"{self.sitting} {self.exam} {self.score:g}"

@@ -1,0 +1,89 @@
+"""``/api/imports/``: the import page's JSON twin (HR and admins; others get 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+
+from qualify.web.accounts import access
+from qualify.web.api import Paged, PageParams, paginate
+from qualify.web.people.importing import apply_batch, batches_visible_to, validate_upload
+from qualify.web.people.models import ImportBatch
+
+router = Router(tags=["imports"])
+
+
+class ProblemOut(Schema):
+    code: str
+    message: str
+    message_zh: str = ""
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+
+class ImportOut(Schema):
+    id: int
+    created_at: dt.datetime
+    created_by: str | None
+    file_name: str
+    standard: str
+    status: str
+    counts: dict[str, Any]
+    problems: list[ProblemOut]
+    applied_at: dt.datetime | None
+
+
+def _out(batch: ImportBatch) -> ImportOut:
+    return ImportOut(
+        id=batch.pk, created_at=batch.created_at,
+        created_by=batch.created_by.get_username() if batch.created_by else None,
+        file_name=batch.file_name, standard=batch.standard_id, status=batch.status, counts=batch.counts,
+        problems=[ProblemOut(**{k: p.get(k) for k in ProblemOut.model_fields if k in p})
+                  for p in batch.problems],
+        applied_at=batch.applied_at,
+    )
+
+
+def _visible(request: HttpRequest, batch_id: int) -> ImportBatch:
+    if not access.can_import(request.user):
+        raise Http404
+    try:
+        return batches_visible_to(request.user).get(pk=batch_id)
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+
+
+@router.get("/", response=Paged(ImportOut), summary="Imports you uploaded (admins: all), newest first")
+def list_imports(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    if not access.can_import(request.user):
+        raise Http404
+    return paginate(batches_visible_to(request.user), params.page, params.page_size, _out)
+
+
+@router.post("/", response={201: ImportOut}, summary="Upload a workbook: it is checked, not yet written")
+def upload_import(request: HttpRequest, file: File[UploadedFile],
+                  standard: Form[str] = "") -> tuple[int, ImportOut]:
+    if not access.can_import(request.user):
+        raise Http404
+    size = file.size or 0
+    content = file.read(4) if size > settings.QUALIFY_UPLOAD_MAX_BYTES else file.read()
+    batch = validate_upload(request.user, file.name or "upload.xlsx", content, standard, size=size)
+    return 201, _out(batch)
+
+
+@router.get("/{batch_id}", response=ImportOut, summary="One import with its problems, row by row")
+def get_import(request: HttpRequest, batch_id: int) -> ImportOut:
+    return _out(_visible(request, batch_id))
+
+
+@router.post("/{batch_id}/apply", response=ImportOut,
+             summary="Write a checked import, all or nothing (checked again first)")
+def apply_import(request: HttpRequest, batch_id: int) -> ImportOut:
+    batch = _visible(request, batch_id)
+    return _out(apply_batch(request.user, batch.pk))

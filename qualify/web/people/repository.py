@@ -1,0 +1,117 @@
+"""The HR data store on the ORM: what ``qualify.services.hr_import`` reads and writes through."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qualify.core.records import PersonRecord
+from qualify.web.people.models import (
+    ElementRating,
+    Evidence,
+    ExamResult,
+    OrgUnit,
+    PerformanceRating,
+    Person,
+    RecordSnapshot,
+)
+from qualify.web.people.records import organisation_for, record_data
+
+
+class OrmRepository:
+    def existing(self, employee_ids: Collection[str]) -> Mapping[str, PersonRecord]:
+        ids = list(employee_ids)
+        found: dict[str, PersonRecord] = {}
+        for start in range(0, len(ids), 5000):
+            org = organisation_for(Person.objects.filter(employee_id__in=ids[start:start + 5000]))
+            for employee in org.employees:
+                record = org.person(employee.employee_id)
+                if record is not None:
+                    found[employee.employee_id] = record
+        return found
+
+    def write(self, records: Iterable[PersonRecord], *, new: Collection[str], changed: Collection[str],
+              batch: Any) -> None:
+        records = list(records)
+        changed_ids = set(changed)
+        with transaction.atomic():
+            units = _Units()
+            ids = [r.employee.employee_id for r in records]
+            people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=ids)}
+            if changed_ids:
+                before = self.existing(changed_ids)
+                RecordSnapshot.objects.bulk_create([
+                    RecordSnapshot(person=people[i], batch=batch, data=record_data(before[i]))
+                    for i in sorted(changed_ids) if i in before
+                ], batch_size=1000)
+            created, updated = [], []
+            for record in records:
+                e = record.employee
+                person = people.get(e.employee_id)
+                if person is None:
+                    person = Person(employee_id=e.employee_id)
+                    created.append(person)
+                else:
+                    updated.append(person)
+                person.name = e.name or ""
+                person.org_unit = units.get(e.org_unit or "")
+                person.job_family = e.job_family
+                person.current_level = e.current_level
+                person.hire_date = e.hire_date
+                person.family_start_date = e.family_start_date
+                person.updated_at = timezone.now()
+                people[e.employee_id] = person
+            Person.objects.bulk_create(created, batch_size=2000)
+            fields = ["name", "org_unit", "job_family", "current_level", "hire_date", "family_start_date",
+                      "updated_at"]
+            Person.objects.bulk_update(updated, fields, batch_size=2000)
+            pks = [people[r.employee.employee_id].pk for r in records]
+            for model in (PerformanceRating, ExamResult, Evidence, ElementRating):
+                for start in range(0, len(pks), 5000):
+                    model.objects.filter(person_id__in=pks[start:start + 5000]).delete()
+            _bulk(records, people)
+
+
+def _bulk(records: list[PersonRecord], people: dict[str, Person]) -> None:
+    perf, exams, evidence, ratings = [], [], [], []
+    for record in records:
+        person = people[record.employee.employee_id]
+        perf += [PerformanceRating(person=person, period=p.period, rating=p.rating)
+                 for p in record.performance]
+        exams += [ExamResult(person=person, sitting=x.sitting, exam=x.exam, score=x.score)
+                  for x in record.exams]
+        evidence += [Evidence(
+            person=person, evidence_id=v.evidence_id, activity=v.activity, date=v.date, role=v.role or "",
+            audience=v.audience or "", scope=v.scope or "", project_kind=v.project_kind or "",
+            outcome=v.outcome or "", deliverables=list(v.deliverables), note=v.note or "",
+        ) for v in record.evidence]
+        ratings += [ElementRating(person=person, level=r.level, element=r.element, assessor=r.assessor or "",
+                                  rating=r.rating, comment=r.comment or "") for r in record.ratings]
+    for model, rows in ((PerformanceRating, perf), (ExamResult, exams), (Evidence, evidence),
+                        (ElementRating, ratings)):
+        model.objects.bulk_create(rows, batch_size=2000)
+
+
+class _Units:
+    """Finds organisation units by code, creating missing ones. A code with ``/`` is a path of names
+    (``总部/华北区/北京办事处``): each prefix is a unit, the parent of the next."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, OrgUnit] = {u.code: u for u in OrgUnit.objects.all()}
+
+    def get(self, code: str) -> OrgUnit | None:
+        code = code.strip().strip("/")
+        if not code:
+            return None
+        if code in self.by_code:
+            return self.by_code[code]
+        parent = self.get(code.rsplit("/", 1)[0]) if "/" in code else None
+        name = code.rsplit("/", 1)[-1]
+        unit = OrgUnit(code=code, name_zh=name, parent=parent)
+        unit.save()
+        self.by_code[code] = unit
+        return unit
+
