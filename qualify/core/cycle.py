@@ -148,6 +148,7 @@ TABLE: tuple[Row, ...] = (
     Row(C.open, Action.cancel, HR, C.cancelled),
     Row(C.assessing, Action.form_panel, HR, C.assessing),
     Row(C.assessing, Action.publish, HR, C.notice),
+    Row(C.notice, Action.form_panel, HR, C.notice),  # appeal panels
     Row(C.notice, Action.publish, HR, C.notice),  # a late result (e.g. after a re-review) joins the notice
     Row(C.notice, Action.close, HR, C.closed),
     # --- an application -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ cycle open close_applications hr,admin -> assessing
 cycle open cancel hr,admin -> cancelled
 cycle assessing form_panel hr,admin -> assessing
 cycle assessing publish hr,admin -> notice
+cycle notice form_panel hr,admin -> notice
 cycle notice publish hr,admin -> notice
 cycle notice close hr,admin -> closed
 application draft edit applicant -> draft
