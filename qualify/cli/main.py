@@ -25,11 +25,12 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each face of the CLI lives in its own module and adds its commands here.
-    from qualify.cli import assess, standard, web
+    from qualify.cli import assess, audit, standard, web
 
     standard.register(app)
     assess.register(app)
     web.register(app)
+    audit.register(app)
 
 
 def report_error(error: QualifyError) -> None:
