@@ -10,6 +10,7 @@ per thing wrong (file, sheet, row as the user sees it, column, what is wrong), c
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,12 @@ from qualify.core.records import (
 )
 from qualify.core.standard import Standard
 from qualify.formats.hrdata_columns import SHEET_BY_NAME, SHEETS
-from qualify.formats.hrdata_raw import RawSheet, read_raw
+from qualify.formats.hrdata_raw import SHEET_NAMES, RawSheet, read_raw
 from qualify.formats.hrdata_validate import TYPED_SCHEMAS, check_sheets, vocabularies
 
 MAX_PROBLEMS = 200
 
-SHEET_NAMES = tuple(s.name for s in SHEETS)
+SCREENING_SHEETS = ("employees", "performance", "exams")
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,13 @@ class HRFrames:
         return {name: self.sheet(name).height for name in SHEET_NAMES}
 
 
-def read_hr_data(path: Path, standard: Standard) -> HRFrames:
-    """Read and check HR data against ``standard``'s vocabularies; raise ``InvalidInput`` on any problem."""
+def read_hr_data(path: Path, standard: Standard, *, sheets: Collection[str] = SHEET_NAMES) -> HRFrames:
+    """Read and check HR data against ``standard``'s vocabularies; raise ``InvalidInput`` on any problem.
+
+    ``sheets``: read only these (and always employees); the others are returned empty. Screening
+    needs employees, performance and exams only."""
     path = Path(path)
-    raw = read_raw(path)
+    raw = read_raw(path, sheets)
     typed, found = check_sheets(raw.sheets, standard)
     if raw.problems or not found.is_empty():
         raise _rejection(path, raw.problems, found, raw.sheets, standard)
@@ -223,5 +227,5 @@ def from_organisation(org: Organisation) -> HRFrames:
     )
 
 
-__all__ = ["MAX_PROBLEMS", "SHEET_BY_NAME", "HRFrames", "from_organisation", "read_hr_data",
-           "to_organisation"]
+__all__ = ["MAX_PROBLEMS", "SCREENING_SHEETS", "SHEET_BY_NAME", "SHEET_NAMES", "HRFrames",
+           "from_organisation", "read_hr_data", "to_organisation"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["id", "text", "int", "float", "date", "period", "code", "codes"]
+Kind = Literal["id", "text", "note", "int", "float", "date", "period", "code", "codes"]
+"""``text`` is stripped of surrounding spaces; ``note`` (free text) is kept as written."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ EVIDENCE = Sheet(
         Column("project_kind", "code", False, ("项目类型",), "project_kinds"),
         Column("outcome", "code", False, ("结果",), "outcomes"),
         Column("deliverables", "codes", False, ("交付件", "输出件"), "deliverables"),
-        Column("note", "text", False, ("备注", "说明")),
+        Column("note", "note", False, ("备注", "说明")),
     ),
     aliases=("举证", "证据", "举证材料"),
     key=("evidence_id",),
@@ -110,7 +111,7 @@ RATINGS = Sheet(
         Column("element", "code", True, ("行为要素", "要素"), "elements"),
         Column("assessor", "text", False, ("评委",)),
         Column("rating", "code", True, ("评分", "评价"), "behaviour_ratings"),
-        Column("comment", "text", False, ("评语", "意见")),
+        Column("comment", "note", False, ("评语", "意见")),
     ),
     aliases=("评分", "评委评分", "行为评分"),
 )

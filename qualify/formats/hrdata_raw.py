@@ -8,7 +8,7 @@ Polars' own reader. Nothing is typed or checked for meaning here; ``hrdata_valid
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +18,12 @@ from qualify.core.errors import InvalidInput, Problem
 from qualify.formats.hrdata_columns import SHEETS, Sheet, column_for_header, sheet_for_label
 
 ROW = "_row"  # the row number as the user sees it
+SHEET_NAMES = tuple(s.name for s in SHEETS)
 
 
 @dataclass
 class RawSheet:
-    """One sheet: the contract's columns that are present (text, stripped, empty → null) and ``_row``."""
+    """One sheet: the contract's columns that are present, as text as written, and ``_row``."""
 
     sheet: Sheet
     file: str
@@ -75,19 +76,17 @@ def _map_headers(sheet: Sheet, frame: pl.DataFrame, *, file: str, label: str,
                 f"缺少必需的列 {column.name!r}" + (f"（也可写作：{aliases}）" if aliases else ""),
                 file=file, sheet=label, column=column.name))
     present = [c.name for c in sheet.columns if c.name in headers]
-    clean = [
-        pl.col(headers[name]).cast(pl.String).str.strip_chars().alias(name) for name in present
-    ]
-    out = frame.select(clean).with_columns(
-        pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name) for name in present
-    )
+    out = frame.select([pl.col(headers[name]).cast(pl.String).alias(name) for name in present])
     out = out.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW))
     if present:
-        out = out.filter(~pl.all_horizontal(pl.col(present).is_null()))
+        # rows with nothing in them are skipped (their numbers are kept for the others)
+        blank = pl.all_horizontal([pl.col(n).is_null() | (pl.col(n) == "") for n in present])
+        if out.select(blank.any()).item():
+            out = out.filter(~blank)
     return out, headers
 
 
-def read_workbook(path: Path) -> RawData:
+def read_workbook(path: Path, wanted: Collection[str]) -> RawData:
     import fastexcel  # imported here: only workbook reading needs it
 
     file = str(path)
@@ -101,7 +100,7 @@ def read_workbook(path: Path) -> RawData:
     sheets: dict[str, RawSheet] = {}
     for label in reader.sheet_names:
         sheet = sheet_for_label(label)
-        if sheet is None or sheet.name in sheets:
+        if sheet is None or sheet.name in sheets or sheet.name not in wanted:
             continue
         try:
             frame = reader.load_sheet(label, dtypes="string").to_polars()
@@ -132,14 +131,14 @@ def _calamine_row_shift(path: Path, label: str) -> Callable[[], int]:
     return shift
 
 
-def read_csv_folder(path: Path) -> RawData:
+def read_csv_folder(path: Path, wanted: Collection[str]) -> RawData:
     problems: list[Problem] = []
     sheets: dict[str, RawSheet] = {}
     for csv in sorted(path.iterdir()):
         if csv.suffix.lower() != ".csv":
             continue
         sheet = sheet_for_label(csv.stem)
-        if sheet is None or sheet.name in sheets:
+        if sheet is None or sheet.name in sheets or sheet.name not in wanted:
             continue
         file = str(csv)
         try:
@@ -155,14 +154,16 @@ def read_csv_folder(path: Path) -> RawData:
     return RawData(sheets, problems)
 
 
-def read_raw(path: Path) -> RawData:
-    """The sheets of a workbook or a CSV folder; a missing employees sheet is a problem."""
+def read_raw(path: Path, wanted: Collection[str] = SHEET_NAMES) -> RawData:
+    """The sheets of a workbook or a CSV folder (those ``wanted`` and the employees sheet); a missing
+    employees sheet is a problem."""
     file = str(path)
+    wanted = {"employees", *wanted}
     if path.is_dir():
-        data = read_csv_folder(path)
+        data = read_csv_folder(path, wanted)
         missing_en, missing_zh = "the folder has no employees.csv", "文件夹中没有 employees.csv"
     elif path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"} and path.is_file():
-        data = read_workbook(path)
+        data = read_workbook(path, wanted)
         missing_en, missing_zh = "the workbook has no sheet 'employees'", "工作簿中没有 employees 工作表"
     elif not path.exists():
         raise InvalidInput([_problem("not-found", "no such file or folder", "文件或文件夹不存在",

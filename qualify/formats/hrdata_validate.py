@@ -1,8 +1,11 @@
 """Typing and checking HR data against the contract and a standard's vocabularies, vectorised.
 
-Every check is a Polars expression over a whole sheet; what it finds is a frame of problems
-(sheet, row, column, code, value, detail). Only the first few hundred become ``Problem`` objects,
-so a file with a million bad rows is reported as fast as a good one is read.
+Each sheet is typed in one pass of strict, fast parsers (ISO dates, exact codes, plain numbers) that
+also flag every cell they cannot accept. Only a flagged column is parsed again, leniently (spaces
+stripped, Excel serial dates, ``2026/1/5``, ``2.0`` as an integer, Chinese names of codes, ``；``
+between deliverables); what is still wrong then becomes a frame of problems (sheet, row, column,
+code, value, detail). A good file pays for the fast pass only, and only the first few hundred
+problems of a bad one become ``Problem`` objects.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ PROBLEM_SCHEMA = {"sheet": pl.String, "row": pl.Int64, "column": pl.String, "cod
                   "value": pl.String, "detail": pl.String}
 
 EXCEL_EPOCH = pl.date(1899, 12, 30)  # serial 1 = 1900-01-01 for every date after 1900-02-28
-_DATE_TEXT = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_DATE_TEXT = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
 _PERIOD = r"^\d{4}Q[1-4]$"
+
+STRINGS = pl.List(pl.String())
 
 TYPED_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "employees": {"employee_id": pl.String(), "name": pl.String(), "org_unit": pl.String(),
@@ -32,8 +37,8 @@ TYPED_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
               "score": pl.Float64()},
     "evidence": {"employee_id": pl.String(), "evidence_id": pl.String(), "activity": pl.String(),
                  "date": pl.Date(), "role": pl.String(), "audience": pl.String(), "scope": pl.String(),
-                 "project_kind": pl.String(), "outcome": pl.String(),
-                 "deliverables": pl.List(pl.String()), "note": pl.String()},
+                 "project_kind": pl.String(), "outcome": pl.String(), "deliverables": STRINGS,
+                 "note": pl.String()},
     "ratings": {"employee_id": pl.String(), "level": pl.Int64(), "element": pl.String(),
                 "assessor": pl.String(), "rating": pl.String(), "comment": pl.String()},
 }
@@ -60,20 +65,30 @@ def vocabularies(standard: Standard) -> dict[str, Vocabulary]:
             if zh and zh not in codes and sum(1 for o in terms if o.name.zh.strip() == zh) == 1:
                 names[zh] = t.code
         found[name] = Vocabulary(codes, names)
-    found["exams"] = Vocabulary([e.code for e in standard.knowledge.exams],
-                                {e.name.zh: e.code for e in standard.knowledge.exams
-                                 if e.name.zh and e.name.zh != e.code})
-    elements = [(el.code, el.name.zh) for m in standard.modules for el in m.elements]
-    found["elements"] = Vocabulary([c for c, _ in elements], {})
+    exams = standard.knowledge.exams
+    found["exams"] = Vocabulary([e.code for e in exams],
+                                {e.name.zh: e.code for e in exams if e.name.zh and e.name.zh != e.code})
+    found["elements"] = Vocabulary([el.code for m in standard.modules for el in m.elements], {})
     return found
 
 
 # --- parsing --------------------------------------------------------------------------------------
 
 
+def _given(c: pl.Expr) -> pl.Expr:
+    """Empty text as null."""
+    return pl.when(c != "").then(c)
+
+
+def _clean(c: pl.Expr) -> pl.Expr:
+    return _given(c.str.strip_chars())
+
+
 def parse_date(c: pl.Expr) -> pl.Expr:
     """ISO dates (a time part, as Excel cells carry, is dropped), ``YYYY/MM/DD``, or Excel serials."""
-    text = c.str.extract(_DATE_TEXT, 0).str.replace(r"[ T].*$", "").str.replace_all("/", "-")
+    c = _clean(c)
+    text = (pl.when(c.str.contains(_DATE_TEXT)).then(c).str.replace(r"[ T].*$", "")
+            .str.replace_all("/", "-"))
     iso = text.str.to_date("%Y-%m-%d", strict=False)
     serial = pl.when(c.str.contains(_SERIAL)).then(c.cast(pl.Float64, strict=False).floor())
     from_serial = pl.when((serial >= 1) & (serial <= 2_958_465)).then(
@@ -81,175 +96,245 @@ def parse_date(c: pl.Expr) -> pl.Expr:
     return pl.coalesce(iso, from_serial.cast(pl.Date))
 
 
-def parse_float(c: pl.Expr) -> pl.Expr:
-    return c.cast(pl.Float64, strict=False)
-
-
 def parse_int(c: pl.Expr) -> pl.Expr:
-    number = parse_float(c)
+    number = _clean(c).cast(pl.Float64, strict=False)
     return pl.when(number == number.round(0)).then(number.cast(pl.Int64, strict=False))
 
 
-def parse_codes(c: pl.Expr) -> pl.Expr:
-    text = c
+def parse_codes(c: pl.Expr, vocab: Vocabulary) -> pl.Expr:
+    """``a; b；c`` → ``[a, b, c]`` (Chinese names of codes accepted); nothing → ``[]``."""
+    text = c.fill_null("")
     for sep in DELIVERABLE_SEPARATORS[1:]:
         text = text.str.replace_all(sep, DELIVERABLE_SEPARATORS[0], literal=True)
-    return (
-        text.fill_null("").str.split(DELIVERABLE_SEPARATORS[0])
-        .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
-    )
+    element = pl.element().str.strip_chars()
+    if vocab.names:
+        element = element.replace(vocab.names)
+    return text.str.split(DELIVERABLE_SEPARATORS[0]).list.eval(element.filter(element != ""))
 
 
-def _alias_codes(c: pl.Expr, vocab: Vocabulary) -> pl.Expr:
+def _alias(c: pl.Expr, vocab: Vocabulary) -> pl.Expr:
     return c.replace(vocab.names) if vocab.names else c
 
 
-# --- checking -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Plan:
+    """How one column is typed (fast and strict, or lenient) and when a value is wrong."""
+
+    column: Column
+    vocab: Vocabulary | None
+    levels: list[int]
+
+    def typed(self, lenient: bool) -> pl.Expr:
+        """The typed column. The strict form copies as little as it can: a good cell is used as
+        it is, and anything unusual (spaces, ``2.0``, ``；``) makes ``problem`` flag the column for the
+        lenient form."""
+        c = pl.col(self.column.name)
+        kind = self.column.kind
+        if kind in ("id", "text"):
+            typed = _clean(c) if lenient or kind == "text" else c
+            return typed.fill_null("") if kind == "text" and not self.column.required else typed
+        if kind == "note":
+            return c.fill_null("")
+        if kind == "date":
+            return parse_date(c) if lenient else c.str.to_date("%Y-%m-%d", strict=False)
+        if kind == "int":
+            return parse_int(c) if lenient else c.cast(pl.Int64, strict=False)
+        if kind == "float":
+            return _clean(c).cast(pl.Float64, strict=False) if lenient else c.cast(pl.Float64, strict=False)
+        if kind == "period":
+            return _clean(c).str.to_uppercase() if lenient else c
+        vocab = self.vocab or Vocabulary([], {})
+        if kind == "code":
+            return _alias(_clean(c), vocab) if lenient else c
+        # codes: a list of codes
+        if lenient:
+            return parse_codes(c, vocab)
+        return pl.when(c.str.len_bytes() > 0).then(c.str.split(DELIVERABLE_SEPARATORS[0])).otherwise(
+            pl.lit([], dtype=STRINGS))
+
+    def problem(self, typed: pl.Expr, lenient: bool) -> pl.Expr:
+        """The problem code of each cell (null when the cell is fine), given its typed value. The
+        strict pass may flag a cell that the lenient one accepts (`` 2026-01-05``), never the reverse."""
+        column, kind = self.column, self.column.kind
+        raw = pl.col(column.name)
+        checks: list[tuple[pl.Expr, str]] = []
+        if lenient or kind in ("text", "note"):
+            blank = _clean(raw).is_null()
+        else:
+            blank = raw.is_null()
+            if kind == "id":  # any text is an id: "" or spaces around it go to the lenient pass
+                checks.append((raw.str.contains(r"^$|^\s|\s$"), "spaces"))
+        if column.required:
+            checks.insert(0, (blank, "missing-value"))
+        parse_error = {"date": "bad-date", "int": "bad-integer", "float": "bad-number",
+                       "id": "", "text": "", "note": "", "period": "", "code": "", "codes": ""}[kind]
+        if parse_error:
+            checks.append((~blank & typed.is_null(), parse_error))
+        if kind == "float":
+            checks.append((typed < 0, "negative"))
+        if kind == "int" and column.name == "current_level":
+            checks.append(((typed < 0) | (typed > max(self.levels, default=0)), "level-out-of-range"))
+        elif kind == "int":
+            checks.append((~typed.is_in(self.levels), "level-out-of-range"))
+        if kind == "period":
+            checks.append((~blank & ~typed.str.contains(_PERIOD), "bad-period"))
+        if kind == "code" and self.vocab is not None:
+            code = "out-of-scale" if column.vocabulary.endswith("_ratings") else "unknown-code"
+            checks.append((~blank & ~typed.is_in(self.vocab.codes), code))
+        if kind == "codes" and self.vocab is not None:
+            checks.append((~typed.list.eval(pl.element().is_in(self.vocab.codes)).list.all(),
+                           "unknown-code"))
+        if not checks:
+            return pl.lit(None, dtype=pl.String)
+        chain: pl.Expr = pl.lit(None, dtype=pl.String)
+        for condition, code in reversed(checks):  # the first check that holds names the problem
+            chain = pl.when(condition).then(pl.lit(code)).otherwise(chain)
+        return chain
+
+    @property
+    def detail(self) -> str:
+        if self.column.kind == "int":
+            top = max(self.levels, default=0)
+            return f"0-{top}" if self.column.name == "current_level" else ", ".join(map(str, self.levels))
+        return self.column.vocabulary
 
 
-def _problems(frame: pl.DataFrame, raw: RawSheet, column: str, code: str, mask: pl.Expr,
-              detail: pl.Expr | str = "", value: pl.Expr | None = None) -> pl.DataFrame:
-    detail_expr = detail if isinstance(detail, pl.Expr) else pl.lit(detail)
-    value_expr = value if value is not None else pl.col(column)
-    return frame.filter(mask).select(
-        pl.lit(raw.sheet.name).alias("sheet"),
-        pl.col(ROW).alias("row"),
-        pl.lit(column).alias("column"),
-        pl.lit(code).alias("code"),
-        value_expr.cast(pl.String).alias("value"),
-        detail_expr.cast(pl.String).alias("detail"),
+def _plans(sheet: Sheet, vocab: dict[str, Vocabulary], standard: Standard) -> list[_Plan]:
+    return [_Plan(c, vocab.get(c.vocabulary), standard.level_numbers) for c in sheet.columns]
+
+
+# --- one sheet ------------------------------------------------------------------------------------
+
+
+def _problem_rows(frame: pl.DataFrame, sheet: str, column: str, code: pl.Expr, detail: str,
+                  value: pl.Expr) -> pl.DataFrame:
+    return (
+        frame.lazy()
+        .select(pl.col(ROW).alias("row"), code.alias("code"), value.cast(pl.String).alias("value"))
+        .filter(pl.col("code").is_not_null())
+        .select(pl.lit(sheet).alias("sheet"), "row", pl.lit(column).alias("column"), "code", "value",
+                pl.lit(detail).alias("detail"))
+        .collect()
     )
 
 
-def _cell_problems(frame: pl.DataFrame, raw: RawSheet, column: Column, standard: Standard,
-                   vocab: dict[str, Vocabulary]) -> list[pl.DataFrame]:
-    name = column.name
-    c = pl.col(name)
-    found: list[pl.DataFrame] = []
-    if column.required:
-        found.append(_problems(frame, raw, name, "missing-value", c.is_null()))
-    present = c.is_not_null()
-    if column.kind == "date":
-        found.append(_problems(frame, raw, name, "bad-date", present & parse_date(c).is_null()))
-    elif column.kind == "float":
-        number = parse_float(c)
-        found.append(_problems(frame, raw, name, "bad-number", present & number.is_null()))
-        found.append(_problems(frame, raw, name, "negative", present & (number < 0)))
-    elif column.kind == "int":
-        number = parse_int(c)
-        found.append(_problems(frame, raw, name, "bad-integer", present & number.is_null()))
-        levels = standard.level_numbers
-        if name == "current_level":
-            top = max(levels, default=0)
-            found.append(_problems(frame, raw, name, "level-out-of-range",
-                                   present & ((number < 0) | (number > top)), f"0-{top}"))
-        else:
-            found.append(_problems(frame, raw, name, "level-out-of-range",
-                                   present & number.is_not_null() & ~number.is_in(levels),
-                                   ", ".join(map(str, levels))))
-    elif column.kind == "period":
-        found.append(_problems(frame, raw, name, "bad-period", present & ~c.str.to_uppercase()
-                               .str.contains(_PERIOD)))
-    elif column.kind == "code":
-        v = vocab[column.vocabulary]
-        code = "out-of-scale" if column.vocabulary.endswith("_ratings") else "unknown-code"
-        found.append(_problems(frame, raw, name, code,
-                               present & ~_alias_codes(c, v).is_in(v.codes), column.vocabulary))
-    elif column.kind == "codes":
-        v = vocab[column.vocabulary]
-        exploded = (
-            frame.filter(present).select(ROW, parse_codes(c).alias(name)).explode(name)
-            .with_columns(_alias_codes(c, v))
-        )
-        found.append(_problems(exploded, raw, name, "unknown-code",
-                               c.is_not_null() & ~c.is_in(v.codes), column.vocabulary))
-    return found
+def _strictly_increasing(key: list[str]) -> pl.Expr:
+    """The rows are in strictly increasing order of ``key``: then no two share it (a cheap test)."""
+    after: pl.Expr | None = None
+    for k in reversed(key):
+        c, prev = pl.col(k), pl.col(k).shift(1)
+        after = (c > prev) if after is None else (c > prev) | ((c == prev) & after)
+    if after is None:
+        raise ValueError("a key names at least one column")
+    return after.slice(1).all()
 
 
-def _duplicate_problems(frame: pl.DataFrame, raw: RawSheet) -> list[pl.DataFrame]:
-    key = list(raw.sheet.key)
-    if not key or any(k not in frame.columns for k in key):
-        return []
-    keyed = frame.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+def _duplicates(frame: pl.DataFrame, sheet: Sheet) -> pl.DataFrame | None:
+    key = list(sheet.key)
+    if not key or frame.height < 2:
+        return None
+    keyed = frame.select(ROW, *key)
+    if keyed.select(pl.any_horizontal(pl.col(key).is_null()).any()).item():
+        keyed = keyed.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+    elif keyed.select(_strictly_increasing(key)).item():
+        return None
     first = pl.struct(key).is_first_distinct() if len(key) > 1 else pl.col(key[0]).is_first_distinct()
-    dups = keyed.filter(~first)
+    flagged = keyed.with_columns(first.alias("_first"))
+    dups = flagged.filter(~pl.col("_first"))
     if dups.is_empty():
-        return []
-    firsts = keyed.filter(first).select([*key, pl.col(ROW).alias("first_row")])
+        return None
+    firsts = flagged.filter(pl.col("_first")).select([*key, pl.col(ROW).alias("_first_row")])
     dups = dups.join(firsts, on=key, how="left")
-    label = ", ".join(key)
-    value = pl.concat_str([pl.col(k) for k in key], separator=" / ")
-    return [_problems(dups, raw, label, "duplicate", pl.lit(True), pl.col("first_row"), value)]
+    return dups.select(
+        pl.lit(sheet.name).alias("sheet"), pl.col(ROW).alias("row"), pl.lit(", ".join(key)).alias("column"),
+        pl.lit("duplicate").alias("code"),
+        pl.concat_str([pl.col(k).cast(pl.String) for k in key], separator=" / ").alias("value"),
+        pl.col("_first_row").cast(pl.String).alias("detail"),
+    )
 
 
-def _unknown_employee_problems(frame: pl.DataFrame, raw: RawSheet, ids: pl.Series) -> list[pl.DataFrame]:
-    if "employee_id" not in frame.columns:
-        return []
-    c = pl.col("employee_id")
-    return [_problems(frame, raw, "employee_id", "unknown-employee", c.is_not_null() & ~c.is_in(ids))]
-
-
-def typed_frame(raw: RawSheet | None, sheet: Sheet, vocab: dict[str, Vocabulary]) -> pl.DataFrame:
-    """The sheet with the contract's types (missing optional columns filled with nulls)."""
+def check_sheet(raw: RawSheet, standard: Standard, vocab: dict[str, Vocabulary],
+                ids: pl.Series | None) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """The typed sheet (the contract's columns; missing optional ones as nulls) and its problems.
+    ``ids``: the employees' ids, for a child sheet."""
+    sheet = raw.sheet
     schema = TYPED_SCHEMAS[sheet.name]
-    if raw is None or raw.frame.is_empty():
-        return pl.DataFrame(schema=schema)
     frame = raw.frame
-    exprs: list[pl.Expr] = []
-    for column in sheet.columns:
-        name = column.name
-        if name not in frame.columns:
-            default = pl.lit([], dtype=schema[name]) if column.kind == "codes" else (
-                pl.lit("") if column.kind == "text" else pl.lit(None))
-            exprs.append(default.cast(schema[name]).alias(name))
+    present = [p for p in _plans(sheet, vocab, standard) if p.column.name in frame.columns]
+    fast = frame.lazy().select(
+        ROW, *[p.column.name for p in present],
+        *[p.typed(lenient=False).alias(f"_t_{p.column.name}") for p in present],
+    ).select(
+        ROW,
+        *[pl.col(f"_t_{p.column.name}").alias(p.column.name) for p in present],
+        *[p.problem(pl.col(f"_t_{p.column.name}"), lenient=False).is_not_null().any()
+          .alias(f"_bad_{p.column.name}") for p in present],
+    ).collect()
+    flags = fast.select(pl.col(f"_bad_{p.column.name}").first() for p in present).row(0) if present else ()
+    typed = fast.select(ROW, *[p.column.name for p in present])
+    problems: list[pl.DataFrame] = []
+    for plan, bad in zip(present, flags, strict=True):
+        if not bad:
             continue
-        c = pl.col(name)
-        if column.kind == "date":
-            expr = parse_date(c)
-        elif column.kind == "float":
-            expr = parse_float(c)
-        elif column.kind == "int":
-            expr = parse_int(c)
-        elif column.kind == "period":
-            expr = c.str.to_uppercase()
-        elif column.kind == "code":
-            expr = _alias_codes(c, vocab[column.vocabulary])
-        elif column.kind == "codes":
-            v = vocab[column.vocabulary]
-            expr = parse_codes(c)
-            if v.names:
-                expr = expr.list.eval(pl.element().replace(v.names))
-        elif column.kind == "text":
-            expr = c.fill_null("")
+        name = plan.column.name
+        lenient = frame.select(ROW, pl.col(name), plan.typed(lenient=True).alias("_typed"))
+        typed = typed.with_columns(lenient.get_column("_typed").alias(name))
+        if plan.column.kind == "codes":
+            problems.extend(_codes_problems(lenient, sheet.name, plan))
+            continue
+        problems.append(_problem_rows(lenient, sheet.name, name, plan.problem(pl.col("_typed"), True),
+                                      plan.detail, pl.col(name)))
+    dups = _duplicates(typed, sheet)
+    if dups is not None:
+        problems.append(dups)
+    if ids is not None and "employee_id" in typed.columns:
+        c = pl.col("employee_id")
+        problems.append(_problem_rows(typed, sheet.name, "employee_id",
+                                      pl.when(c.is_not_null() & ~c.is_in(ids.implode()))
+                                      .then(pl.lit("unknown-employee")), "", c))
+    columns = []
+    for name, dtype in schema.items():
+        if name in typed.columns:
+            columns.append(pl.col(name).cast(dtype))
         else:
-            expr = c
-        exprs.append(expr.cast(schema[name]).alias(name))
-    return frame.select(exprs)
+            kind = sheet.column(name).kind
+            default = pl.lit([], dtype=STRINGS) if kind == "codes" else (
+                pl.lit("") if kind in ("text", "note") else pl.lit(None))
+            columns.append(default.cast(dtype).alias(name))
+    return typed.select(columns), problems
+
+
+def _codes_problems(lenient: pl.DataFrame, sheet: str, plan: _Plan) -> list[pl.DataFrame]:
+    """One problem per unknown code in a list of codes."""
+    codes = plan.vocab.codes if plan.vocab is not None else []
+    name = plan.column.name
+    exploded = lenient.select(ROW, pl.col("_typed").alias(name)).explode(name)
+    c = pl.col(name)
+    return [_problem_rows(exploded, sheet, name,
+                          pl.when(c.is_not_null() & ~c.is_in(codes)).then(pl.lit("unknown-code")),
+                          plan.detail, c)]
 
 
 def check_sheets(sheets: dict[str, RawSheet], standard: Standard) -> tuple[dict[str, pl.DataFrame],
                                                                             pl.DataFrame]:
     """The typed frames of every sheet, and a frame of every problem found (empty when all is well)."""
     vocab = vocabularies(standard)
+    typed: dict[str, pl.DataFrame] = {}
     found: list[pl.DataFrame] = []
-    employees = sheets.get("employees")
-    ids = (employees.frame.get_column("employee_id").drop_nulls()
-           if employees is not None and "employee_id" in employees.frame.columns
-           else pl.Series("employee_id", [], dtype=pl.String))
+    ids: pl.Series | None = None
     for sheet in SHEETS:
         raw = sheets.get(sheet.name)
         if raw is None or raw.frame.is_empty():
+            typed[sheet.name] = pl.DataFrame(schema=TYPED_SCHEMAS[sheet.name])
+            if not sheet.child:
+                ids = pl.Series("employee_id", [], dtype=pl.String)
             continue
-        frame = raw.frame
-        for column in sheet.columns:
-            if column.name in frame.columns:
-                found.extend(_cell_problems(frame, raw, column, standard, vocab))
-        found.extend(_duplicate_problems(frame, raw))
-        if sheet.child:
-            found.extend(_unknown_employee_problems(frame, raw, ids))
-    problems = (pl.concat(found) if found else pl.DataFrame(schema=PROBLEM_SCHEMA)).filter(
-        pl.col("row").is_not_null())
-    if not problems.is_empty():
-        return {}, problems
-    typed = {sheet.name: typed_frame(sheets.get(sheet.name), sheet, vocab) for sheet in SHEETS}
-    return typed, problems
+        frame, problems = check_sheet(raw, standard, vocab, ids if sheet.child else None)
+        typed[sheet.name] = frame
+        found.extend(problems)
+        if not sheet.child:
+            ids = frame.get_column("employee_id").drop_nulls()
+    problems_frame = pl.concat(found) if found else pl.DataFrame(schema=PROBLEM_SCHEMA)
+    if not problems_frame.is_empty():
+        return {}, problems_frame
+    return typed, problems_frame
