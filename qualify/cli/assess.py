@@ -1,9 +1,195 @@
-"""CLI commands (filled in by the issue that owns them)."""
+"""``qualify assess``, ``qualify explain`` and ``qualify generate``.
+
+Each command only parses its input, calls the service and formats the result; progress and summary
+go to stderr, the decisions to stdout or to the file given with ``-o`` (written atomically, and never
+when the input is rejected).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from qualify.core.decision import Decision, LevelOutcome, Stage
+from qualify.core.errors import QualifyError
+from qualify.core.text import Lang
+from qualify.formats.decisions import atomic_path, label, level_outcome_text, trace_text, write_decisions
+from qualify.services.assessment import Assessment, Summary, assess, explain, resolve_standard
+
+PROGRESS_FROM = 2_000  # people; smaller runs finish before a bar is worth drawing
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+    text = "text"
+
+
+class Language(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def _lang(language: Language) -> Lang:
+    return "zh" if language is Language.zh else "en"
+
+
+def parse_date(value: str | None, option: str) -> dt.date:
+    if not value:
+        return dt.datetime.now(dt.UTC).astimezone().date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QualifyError(code="bad-date", message_en=f"{option} {value!r} is not a date (YYYY-MM-DD)",
+                           message_zh=f"{option} {value!r} 不是日期（YYYY-MM-DD）") from None
+
+
+def _format_for(output: Path | None, given: OutputFormat | None) -> OutputFormat:
+    if given is not None:
+        return given
+    if output is not None and output.suffix.lower() == ".xlsx":
+        return OutputFormat.xlsx
+    if output is not None and output.suffix.lower() in {".txt", ".text"}:
+        return OutputFormat.text
+    return OutputFormat.jsonl
+
+
+# --- assess -------------------------------------------------------------------------------------
+
+StandardOption = Annotated[str | None, typer.Option(
+    "--standard", "-s", help="Standard id (FAMILY@VERSION) or YAML file; default: the only shipped one.")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Assess as of this date (YYYY-MM-DD); "
+                                                "default: today.")]
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of messages and labels.")]
+
+
+def assess_cmd(
+    data: Annotated[Path, typer.Argument(help="HR data: an .xlsx workbook or a folder of CSV files.")],
+    standard: StandardOption = None,
+    as_of: AsOfOption = None,
+    stage: Annotated[Stage, typer.Option("--stage", help="screening: experience, performance, knowledge; "
+                                         "certification: every check.")] = Stage.screening,
+    output_format: Annotated[OutputFormat | None, typer.Option(
+        "--format", "-f", help="jsonl (one decision per line), xlsx (for HR) or text; "
+        "default from the -o suffix, else jsonl.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
+                                                "instead of stdout.")] = None,
+    lang: LangOption = Language.en,
+) -> None:
+    """Assess every employee of a standard's job family at every level, check by check."""
+    language = _lang(lang)
+    fmt = _format_for(output, output_format)
+    if fmt is OutputFormat.xlsx and output is None:
+        raise QualifyError(code="output-required", message_en="an xlsx output needs -o FILE.xlsx",
+                           message_zh="xlsx 输出需要 -o 文件.xlsx")
+    assessment = assess(standard, data, parse_date(as_of, "--as-of"), stage)
+    decisions = _with_progress(assessment, language)
+    write_decisions(decisions, fmt.value, language, assessment.standard, assessment.employees,
+                    path=output, stdout=sys.stdout)
+    sys.stdout.flush()
+    _print_summary(assessment.summary(), language)
+
+
+def _with_progress(assessment: Assessment, lang: Lang) -> Iterator[Decision]:
+    decisions = assessment.decisions()
+    if assessment.people < PROGRESS_FROM or not sys.stderr.isatty():
+        return decisions
+    return _progress(decisions, assessment.people, lang)
+
+
+def _progress(decisions: Iterator[Decision], total: int, lang: Lang) -> Iterator[Decision]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    description = "评估中" if lang == "zh" else "assessing"
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        for count, decision in enumerate(decisions, start=1):
+            yield decision
+            if count % 500 == 0 or count == total:
+                bar.update(task, completed=count)
+
+
+def summary_lines(summary: Summary, lang: Lang) -> list[str]:
+    zh = lang == "zh"
+    stage = label(summary.stage.value, lang)
+    head = (f"已评估 {summary.assessed} 人（{summary.standard}，{stage}，评估日 {summary.as_of.isoformat()}）"
+            if zh else f"assessed {summary.assessed} employees ({summary.standard}, {stage}, "
+                       f"as of {summary.as_of.isoformat()})")
+    if summary.skipped:
+        head += (f"；跳过其他职位族 {summary.skipped} 人" if zh
+                 else f"; skipped {summary.skipped} of other job families")
+    lines = [head]
+    highest = " · ".join(f"{level}: {count}" for level, count in summary.by_highest.items())
+    lines.append(f"{label('highest_eligible_level', lang)}: {highest}")
+    for level, counts in summary.by_level.items():
+        parts = " · ".join(f"{level_outcome_text(LevelOutcome(k), lang)} {v}" for k, v in counts.items())
+        lines.append(f"{level} 级：{parts}" if zh else f"level {level}: {parts}")
+    return lines
+
+
+def _print_summary(summary: Summary, lang: Lang) -> None:
+    for line in summary_lines(summary, lang):
+        typer.echo(line, err=True)
+
+
+# --- explain ------------------------------------------------------------------------------------
+
+
+def explain_cmd(
+    data: Annotated[Path, typer.Argument(help="HR data: an .xlsx workbook or a folder of CSV files.")],
+    employee: Annotated[str, typer.Option("--employee", "-e", help="The employee id.")],
+    level: Annotated[int | None, typer.Option("--level", "-l", help="Only this level.")] = None,
+    standard: StandardOption = None,
+    as_of: AsOfOption = None,
+    stage: Annotated[Stage, typer.Option("--stage", help="screening or certification (every check).")]
+    = Stage.certification,
+    lang: LangOption = Language.en,
+) -> None:
+    """Explain one person's decision: every check, the value seen, the threshold, what to do."""
+    language = _lang(lang)
+    result = explain(standard, data, employee, level, parse_date(as_of, "--as-of"), stage)
+    typer.echo(trace_text(result.standard, result.employee, result.decision, language, level), nl=False)
+
+
+# --- generate -----------------------------------------------------------------------------------
+
+
+def generate_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="A folder for CSV files, or FILE.xlsx.")],
+    employees: Annotated[int, typer.Option("--employees", "-n", min=1, help="How many people.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same organisation.")] = 1,
+    as_of: AsOfOption = None,
+    standard: StandardOption = None,
+) -> None:
+    """Generate a realistic synthetic organisation in the HR data format."""
+    from qualify.services.generate import generate_organisation, write_hr_data
+
+    std = resolve_standard(standard)
+    frames = generate_organisation(employees, seed, std, parse_date(as_of, "--as-of"))
+    if output.suffix.lower() == ".xlsx":
+        with atomic_path(output) as temporary:
+            workbook = temporary.with_name(temporary.name + ".xlsx")
+            try:
+                write_hr_data(frames, workbook)
+                workbook.replace(temporary)
+            finally:
+                workbook.unlink(missing_ok=True)
+    else:
+        write_hr_data(frames, output)
+    counts = frames.counts()
+    typer.echo(" · ".join(f"{name} {count}" for name, count in counts.items()) + f" → {output}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("assess")(assess_cmd)
+    app.command("explain")(explain_cmd)
+    app.command("generate")(generate_cmd)
