@@ -172,6 +172,7 @@ ROUTERS: list[tuple[str, str, str]] = [
     # --- other areas: each app's api.py defines ``router = Router(tags=[...])`` -------------------
     ("qualify.web.standards.api", "router", "standards"),
     ("qualify.web.people.api", "router", "people"),
+    ("qualify.web.people.api", "me_router", "me"),
     ("qualify.web.screening.api", "router", "screening"),
     ("qualify.web.certification.api", "router", "cycles"),
     # --- end of other areas --------------------------------------------------------------------------
