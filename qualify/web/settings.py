@@ -36,9 +36,10 @@ if QUALIFY_SECRET_MISSING:
     SECRET_KEY = "qualify-dev-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 dev/test only
 
 DEBUG = config.flag("QUALIFY_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in config.get("QUALIFY_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-                 if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in config.get("QUALIFY_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+_hosts = config.get("QUALIFY_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in config.get("QUALIFY_CSRF_TRUSTED_ORIGINS", "").split(",")
+                        if o.strip()]
 
 # --- applications ----------------------------------------------------------------------------------
 
@@ -180,6 +181,7 @@ TIME_ZONE = config.get("TIME_ZONE", "Asia/Shanghai")
 # --- static files ------------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = Path(config.get("QUALIFY_STATIC_ROOT", "") or HOME / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,135 @@
+"""The demo's data: a generated organisation imported through the real import path, and one account
+per role with a printed password."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+
+from qualify.core.standard import Standard
+
+DEMO_PASSWORD = "qualify-demo"  # noqa: S105  (printed on the screen: it is a demo)
+DEMO_PEOPLE = 500
+DEMO_SEED = 2026
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    note: str
+
+
+def secret_key(home: Path) -> str:
+    """The demo's secret key, made once and kept in the demo's directory."""
+    path = home / "demo-secret-key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    home.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
+def _user(username: str, roles: list[str], **scope: Any) -> Any:
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username=username)
+    is_admin = "admin" in roles
+    user.is_staff = user.is_superuser = is_admin
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    profile = user.profile
+    profile.roles = roles
+    for key, value in scope.items():
+        setattr(profile, key, value)
+    profile.save()
+    return user
+
+
+def _english_unit_names() -> None:
+    """English names for the generator's units (its codes say them: ``north.beijing``)."""
+    from qualify.services.generate import ORG_UNITS
+    from qualify.web.people.models import OrgUnit
+
+    names: dict[str, str] = {}
+    for dotted, path in ORG_UNITS:
+        parts, segments = dotted.split("."), path.split("/")
+        names["/".join(segments[:1])] = "Headquarters"
+        if parts[0] == "hq" and len(segments) >= 2:
+            names["/".join(segments[:2])] = f"{parts[-1].replace('-', ' ').title()} department"
+        elif len(segments) >= 3:
+            names["/".join(segments[:2])] = f"{parts[0].title()} region"
+            names["/".join(segments[:3])] = f"{parts[-1].replace('-', ' ').title()} office"
+    for unit in OrgUnit.objects.filter(code__in=list(names), name_en=""):
+        unit.name_en = names[unit.code]
+        unit.save(update_fields=["name_en"])
+
+
+def load_people(
+    standard: Standard, home: Path, people: int = DEMO_PEOPLE, as_of: dt.date | None = None
+) -> int:
+    """Generate an organisation and import it as the demo's HR user would; returns how many people."""
+    from qualify.services.generate import generate_organisation, write_hr_data
+    from qualify.web.people.importing import apply_batch, validate_upload
+    from qualify.web.people.models import ImportBatch
+
+    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    frames = generate_organisation(people, DEMO_SEED, standard, as_of)
+    path = write_hr_data(frames, home / "demo-hr-data.xlsx")
+    hr = _user("hr", ["hr"], hr_families=[standard.family])
+    batch = validate_upload(hr, path.name, path.read_bytes(), standard.id)
+    if batch.status != ImportBatch.Status.VALIDATED:
+        raise RuntimeError(f"the generated demo data did not pass the import checks: {batch.problems[:3]}")
+    apply_batch(hr, batch.pk)
+    _english_unit_names()
+    return people
+
+
+def make_accounts(standard: Standard) -> list[Login]:
+    """One account per role, scoped to the generated organisation; passwords reset to the demo's."""
+    from qualify.web.people.models import OrgUnit, Person
+
+    people = Person.objects.filter(job_family=standard.family)
+    # the manager runs the unit (with the units below it) that has the most people
+    units = OrgUnit.objects.annotate(n=Count("people")).filter(n__gt=0, parent__isnull=False)
+    region = None
+    for unit in units.order_by("-n", "code"):
+        region = unit.parent if unit.parent and unit.parent.parent else unit
+        break
+    in_region = people.filter(org_unit__path__startswith=region.path) if region else people
+    manager_person = in_region.order_by("-current_level", "employee_id").first()
+    employee_person = (
+        in_region.filter(current_level__gte=1)
+        .exclude(pk=getattr(manager_person, "pk", None))
+        .order_by("current_level", "employee_id")
+        .first()
+    )
+    assessor_person = (
+        people.exclude(org_unit__path__startswith=region.path if region else "/-/")
+        .order_by("-current_level", "employee_id")
+        .first()
+    )
+    _user("hr", ["hr"], hr_families=[standard.family], person=None)
+    _user("manager", ["employee", "manager"], person=manager_person, managed_unit=region)
+    _user("employee", ["employee"], person=employee_person)
+    _user("assessor", ["employee", "assessor"], person=assessor_person)
+    _user("admin", ["admin"])
+
+    def who(person: Any) -> str:
+        return f"{person.employee_id} {person.name}" if person else "—"
+
+    unit_name = f"{region.name_zh} / {region.name_en or region.code}" if region else "—"
+    return [
+        Login("hr", "HR 人事", f"job family {standard.family}"),
+        Login("manager", "manager 经理", f"{who(manager_person)}, manages {unit_name}"),
+        Login("employee", "employee 员工", who(employee_person)),
+        Login("assessor", "assessor 评委", who(assessor_person)),
+        Login("admin", "admin 管理员", "/admin/"),
+    ]

@@ -1,0 +1,122 @@
+"""Starting Django for a command: the settings mode, the checks before serving, gunicorn."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from qualify.core.errors import QualifyError
+
+
+def setup(mode: str = "") -> None:
+    """Configure Django for a CLI command (``mode``: serve, demo, or the environment's/dev)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualify.web.settings")
+    if mode:
+        os.environ["QUALIFY_MODE"] = mode
+    import django
+
+    from qualify.web.config import ConfigError
+
+    try:
+        django.setup()
+    except ConfigError as error:
+        raise QualifyError(
+            code="bad-config", message_en=str(error), message_zh=f"配置有误：{error}"
+        ) from None
+
+
+def require_secret() -> None:
+    """``qualify serve`` refuses to start without a secret key."""
+    from qualify.web import config
+
+    try:
+        secret = config.get("SECRET_KEY") or config.get("DJANGO_SECRET_KEY")
+    except config.ConfigError as error:
+        raise QualifyError(
+            code="bad-config", message_en=str(error), message_zh=f"配置有误：{error}"
+        ) from None
+    if not secret:
+        raise QualifyError(
+            code="no-secret",
+            message_en="SECRET_KEY is not set: set it in the environment or in the file named by "
+            "QUALIFY_CONFIG (make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')",
+            message_zh="未设置 SECRET_KEY：请在环境变量或 QUALIFY_CONFIG 指定的文件中设置",
+        )
+    if len(secret) < 32:
+        raise QualifyError(
+            code="weak-secret",
+            message_en="SECRET_KEY is too short: use at least 32 characters",
+            message_zh="SECRET_KEY 太短：至少 32 个字符",
+        )
+
+
+def pending_migrations() -> list[str]:
+    """The migrations not yet applied to the database."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def require_migrated() -> None:
+    pending = pending_migrations()
+    if pending:
+        raise QualifyError(
+            code="not-migrated",
+            message_en=f"the database needs {len(pending)} migration(s): run `qualify manage migrate` first",
+            message_zh=f"数据库有 {len(pending)} 个迁移尚未执行：请先运行 `qualify manage migrate`",
+        )
+
+
+def migrate(verbose: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def collect_static() -> None:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int = 4) -> dict[str, Any]:
+    from qualify.web import config
+
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 120,
+        "graceful_timeout": 20,
+        "max_requests": 2000,
+        "max_requests_jitter": 200,
+        "accesslog": "-" if config.flag("QUALIFY_ACCESS_LOG", default=True) else None,
+        "errorlog": "-",
+        # Who may set X-Forwarded-* headers: the reverse proxy's address.
+        "forwarded_allow_ips": config.get("QUALIFY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "proc_name": "qualify",
+    }
+
+
+def run_gunicorn(options: dict[str, Any]) -> None:
+    """Serve ``qualify.web.wsgi`` with gunicorn in this process until it is stopped."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                if value is not None and key in self.cfg.settings:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from qualify.web.wsgi import application
+
+            return application
+
+    sys.argv = sys.argv[:1]  # gunicorn reads sys.argv; the options above are all it should see
+    Application().run()
