@@ -1,0 +1,150 @@
+"""``/people/``: the people a manager or HR may see, and one person's record and decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from qualify.core.decision import Stage
+from qualify.core.standard import Standard, Status
+from qualify.web.accounts import access
+from qualify.web.people import presenters
+from qualify.web.people.decisions import decide, decide_many, standard_for, today
+from qualify.web.people.forms_people import DecisionOptions, PeopleFilter
+from qualify.web.people.models import OrgUnit, Person
+from qualify.web.people.records import person_record, record_data, snapshots_for
+from qualify.web.screening.models import ScreeningResult
+from qualify.web.screening.results import (
+    fresh_runs,
+    highest_level_subquery,
+    screening_dates,
+    standing_results,
+)
+
+PAGE_SIZE = 25
+
+
+def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[str, Any]]:
+    """One row per person: current level and highest eligible level as of ``as_of``, from a stored
+    screening result where one stands for that date, else evaluated now (only these people)."""
+    stored = standing_results([p.pk for p in people], as_of)
+    live = decide_many([p for p in people if p.pk not in stored], as_of=as_of, stage=Stage.screening)
+    rows = []
+    for person in people:
+        result = stored.get(person.pk)
+        decision = live.get(person.employee_id)
+        if result is not None:
+            highest: int | None = result.highest_eligible_level
+            source = {"run": result.run_id}
+        elif decision is not None:
+            highest, source = decision.highest_eligible_level, {"live": True}
+        else:
+            highest, source = None, {}
+        rows.append({
+            "person": person,
+            "unit": person.org_unit.name(language) if person.org_unit_id else "",
+            "highest": highest,
+            "source": source,
+            "ready": highest is not None and highest > person.current_level,
+        })
+    return rows
+
+
+def filtered_people(request: HttpRequest) -> tuple[PeopleFilter, QuerySet[Person], dt.date, dict[str, Any]]:
+    """The list's form, the people it selects, the as-of date, and notes about the eligibility filter."""
+    scope = access.people_visible_to(request.user)
+    form = PeopleFilter(request.GET or None, people=scope)
+    people, as_of, notes = scope, today(), {}
+    if form.is_bound and form.is_valid():
+        people = form.filter(scope)
+        as_of = form.cleaned_data.get("as_of") or as_of
+        eligible = form.cleaned_data.get("eligible")
+        if eligible is not None:
+            screened = ScreeningResult.objects.filter(run__in=fresh_runs(as_of)).values("person_id")
+            notes["unscreened"] = people.exclude(pk__in=screened).count()
+            notes["dates"] = [d for d in screening_dates(people) if d != as_of]
+            people = people.annotate(screened_level=highest_level_subquery(as_of))
+            people = people.filter(screened_level=eligible)
+    return form, people.select_related("org_unit").order_by("employee_id"), as_of, notes
+
+
+def standard_readable(user: Any, standard: Standard) -> bool:
+    """Whether the standard's page would open for ``user`` (drafts are for HR)."""
+    return standard.status is Status.published or access.is_hr(user)
+
+
+def unit_path(unit: OrgUnit | None, language: str) -> list[str]:
+    """The names of a unit and the units above it, from the top."""
+    if unit is None:
+        return []
+    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ids)}
+    return [units[i].name(language) for i in ids if i in units]
+
+
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not access.can_list_people(request.user):
+        raise Http404
+    form, people, as_of, notes = filtered_people(request)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = request.LANGUAGE_CODE
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "people/list.html", {
+        "form": form,
+        "page": page,
+        "rows": list_rows(list(page.object_list), as_of, language),
+        "as_of": as_of,
+        "is_today": as_of == today(),
+        "notes": notes,
+        "query": query.urlencode(),
+        "filtered": bool(request.GET.get("q") or request.GET.get("unit") or request.GET.get("family")
+                         or request.GET.get("level") or request.GET.get("eligible")),
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
+    person = access.get_person_or_404(request.user, employee_id)
+    options = DecisionOptions(request.GET or None)
+    as_of: dt.date = options.value("as_of", today())
+    stage = Stage(options.value("stage", Stage.screening.value))
+    standard = standard_for(person.job_family)
+    record = person_record(person)
+    decision = standing = None
+    if standard is not None:
+        decision, standing = decide(record, standard, as_of=as_of, stage=stage)
+    current = record_data(record)
+    snapshots = []
+    later = current
+    for snapshot in snapshots_for(person):  # newest first: each one is compared with the state after it
+        snapshots.append({"snapshot": snapshot, "changes": presenters.snapshot_changes(snapshot.data, later)})
+        later = snapshot.data
+    language = request.LANGUAGE_CODE
+    unit = person.org_unit if person.org_unit_id else None
+    return render(request, "people/detail.html", {
+        "person": person,
+        "unit_path": unit_path(unit, language),
+        "standard": standard,
+        "standard_name": presenters.text(standard.name) if standard else "",
+        "standard_readable": standard is not None and standard_readable(request.user, standard),
+        "as_of": as_of,
+        "is_today": as_of == today(),
+        "stage": stage.value,
+        "stage_label": presenters.STAGE_LABELS[stage.value],
+        "record": presenters.record_view(standard, record, as_of, standing),
+        "decision": decision,
+        "levels": presenters.decision_rows(standard, decision) if standard and decision else [],
+        "gaps": presenters.gap_rows(standard, decision) if standard and decision else [],
+        "next_level": decision.current_level + 1 if decision and standard and
+                      standard.level(decision.current_level + 1) else None,
+        "snapshots": snapshots,
+        "is_self": access.own_person(request.user) == person,
+    })
