@@ -80,7 +80,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     fields: dict[str, Any] = {}
     for error in exc.errors:
-        location = ".".join(str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"})
+        parts = [str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"}]
+        location = ".".join(parts)
         fields.setdefault(location or "request", []).append(error.get("msg", ""))
     return error_response(request, 422, "invalid-request", _("The request is not valid."), fields)
 
@@ -142,7 +143,7 @@ def paginate(items: QuerySet[Any] | Sequence[Any], page: int = 1, page_size: int
 _paged_cache: dict[type, type] = {}
 
 
-def Paged(item: type[T]) -> type[Schema]:  # noqa: N802  (reads like a generic type in signatures)
+def Paged(item: type[T]) -> type[Schema]:
     """The response schema of a page of ``item``: ``response=Paged(PersonOut)``."""
     if item not in _paged_cache:
         _paged_cache[item] = type(f"Paged{item.__name__}", (Schema,), {
