@@ -235,13 +235,16 @@ def condition_labels() -> dict[str, str]:
     }
 
 
-def _column(side: Side, lang: Lang) -> Column:
+def _column(side: Side, index: int, rows: list[Row], lang: Lang) -> Column:
+    """The column's head, with how many of its cells are new, changed or no longer asked."""
     level = side.after.level(side.comparison.level_after)
-    cells = [e.cell for m in side.comparison.modules for e in m.elements] + [
-        m.measure.cell for m in side.comparison.modules]
-    count = {kind: sum(1 for c in cells if c.kind == kind) for kind in HIGHLIGHTED}
-    if side.base:
-        count = dict.fromkeys(HIGHLIGHTED, 0)
+    count = dict.fromkeys(HIGHLIGHTED, 0)
+    for row in rows:
+        cell = row.cells[index]
+        if cell.kind in HIGHLIGHTED:
+            count[cell.kind] += 1
+        elif cell.highlighted:  # the same text, other machine requirements behind it
+            count["changed"] += 1
     return Column(level=side.comparison.level_after,
                   name=_t(level.name if level else side.comparison.name_after, lang),
                   title=_t(level.title, lang) if level else "",
@@ -278,10 +281,10 @@ def build_table(sides: list[Side], lang: Lang, only_differences: bool = False,
                  for s in sides]
         conditions.append(Row(key=f"condition:{rule}", kind="condition", label=labels[rule],
                               cells=_in_columns(cells, sides)))
-    blocks = [_block("conditions", _("Gate conditions"), conditions, only_differences)]
+    blocks: list[tuple[str, str, list[Row]]] = [("conditions", _("Gate conditions"), conditions)]
     first = sides[0].comparison
     for m, module in enumerate(first.modules):
-        rows = []
+        rows: list[Row] = []
         for e, element in enumerate(module.elements):
             cells = [criterion_cell(s.comparison.modules[m].elements[e].cell, lang, s.base) for s in sides]
             rows.append(Row(key=f"element:{element.code}", kind="element", label=_t(element.name, lang),
@@ -290,8 +293,10 @@ def build_table(sides: list[Side], lang: Lang, only_differences: bool = False,
                  for s in sides]
         rows.append(Row(key=f"measure:{module.code}", kind="measure", label=_("Measurement standard"),
                         cells=_in_columns(cells, sides)))
-        blocks.append(_block(f"module:{module.code}", _t(module.name, lang), rows, only_differences))
-    return Table(columns=[_column(s, lang) for s in sides], blocks=blocks,
+        blocks.append((f"module:{module.code}", _t(module.name, lang), rows))
+    every_row = [row for _key, _title, rows in blocks for row in rows]
+    return Table(columns=[_column(s, i, every_row, lang) for i, s in enumerate(sides)],
+                 blocks=[_block(key, title, rows, only_differences) for key, title, rows in blocks],
                  only_differences=only_differences)
 
 
@@ -390,7 +395,8 @@ def _plain(value: Any, lang: Lang) -> str:
     if isinstance(value, dict) and set(value) <= {"zh", "en"}:
         return str(value.get(lang) or value.get("zh" if lang == "en" else "en") or "")
     if isinstance(value, dict) and "name" in value and isinstance(value["name"], dict):
-        return f"{value.get('code', '')} {_plain(value['name'], lang)}".strip()
+        name, code = _plain(value["name"], lang), str(value.get("code", ""))
+        return name if not code or code == name else f"{name} ({code})"
     if isinstance(value, list):
         return ", ".join(_plain(v, lang) for v in value)
     return str(value)

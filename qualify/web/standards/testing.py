@@ -52,8 +52,9 @@ def mini_1_1(mini: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def install_test_standards(folder: Path, mini_file: Path, monkeypatch: Any) -> Path:
-    """Fill ``folder`` with the test standards and make it the shipped folder (for this test only)."""
+def build_test_standards(folder: Path, mini_file: Path) -> Path:
+    """Fill ``folder`` with the test standards (once per test session: loaded standards are cached
+    by path)."""
     folder.mkdir(parents=True, exist_ok=True)
     for shipped in service.shipped_files():
         shutil.copy(shipped, folder / shipped.name)
@@ -61,5 +62,14 @@ def install_test_standards(folder: Path, mini_file: Path, monkeypatch: Any) -> P
     mini = yaml.safe_load(mini_file.read_text(encoding="utf-8"))
     (folder / "mini@1.1.yaml").write_text(
         yaml.safe_dump(mini_1_1(mini), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def use_standards(folder: Path, monkeypatch: Any) -> Path:
+    """Make ``folder`` the shipped folder (for one test: ``monkeypatch`` undoes it)."""
     monkeypatch.setattr(service, "shipped_dir", lambda: folder)
     return folder
+
+
+def install_test_standards(folder: Path, mini_file: Path, monkeypatch: Any) -> Path:
+    return use_standards(build_test_standards(folder, mini_file), monkeypatch)
