@@ -30,7 +30,8 @@ def _load_tables() -> tuple[Any, dict[str, Any]]:
     ``from access_expectations import expect, hr_only, LOGIN``.
     """
     rows: dict[str, Any] = {}
-    paths = sorted(HERE.glob("access_expectations*.py"), key=lambda p: (p.stem != "access_expectations", p.name))
+    paths = sorted(HERE.glob("access_expectations*.py"),
+                   key=lambda p: (p.stem != "access_expectations", p.name))
     for path in paths:
         name = path.stem if path.stem == "access_expectations" else f"_qualify_{path.stem}"
         spec = importlib.util.spec_from_file_location(name, path)
