@@ -95,3 +95,36 @@ def make_role_users(org: SmallOrg) -> dict[str, Any]:
         "hr": make_user("hr", ["hr"], hr_families=["mini"]),
         "admin": make_user("admin", ["admin"]),
     }
+
+
+# --- HR data workbooks -------------------------------------------------------------------------------
+
+
+def hr_workbook(path: Any, standard: Any, people: int = 12, seed: int = 7,
+                as_of: dt.date = dt.date(2026, 11, 26)) -> Any:
+    """A generated, valid HR data workbook of ``people`` people of ``standard``'s family."""
+    from pathlib import Path
+
+    from qualify.services.generate import generate_organisation, write_hr_data
+
+    return write_hr_data(generate_organisation(people, seed, standard, as_of), Path(path))
+
+
+def edit_workbook(path: Any, edits: dict[tuple[str, int, str], Any]) -> None:
+    """Set cells by (sheet, row as the user sees it, column): ``{("employees", 3, "hire_date"): "x"}``."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    for (sheet, row, column), value in edits.items():
+        ws = workbook[sheet]
+        headers = [cell.value for cell in ws[1]]
+        ws.cell(row=row, column=headers.index(column) + 1, value=value)
+    workbook.save(path)
+
+
+def read_cell(path: Any, sheet: str, row: int, column: str) -> Any:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path, read_only=True)[sheet]
+    rows = list(ws.iter_rows(min_row=1, max_row=row, values_only=True))
+    return rows[row - 1][list(rows[0]).index(column)]

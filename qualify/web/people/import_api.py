@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
 
 from qualify.web.accounts import access
 from qualify.web.api import Paged, PageParams, paginate
@@ -68,13 +69,13 @@ def list_imports(request: HttpRequest, params: Query[PageParams]) -> dict[str, A
 
 @router.post("/", response={201: ImportOut}, summary="Upload a workbook: it is checked, not yet written")
 def upload_import(request: HttpRequest, file: File[UploadedFile],
-                  standard: Form[str] = "") -> tuple[int, ImportOut]:
+                  standard: Form[str] = "") -> Status[ImportOut]:
     if not access.can_import(request.user):
         raise Http404
     size = file.size or 0
     content = file.read(4) if size > settings.QUALIFY_UPLOAD_MAX_BYTES else file.read()
     batch = validate_upload(request.user, file.name or "upload.xlsx", content, standard, size=size)
-    return 201, _out(batch)
+    return Status(201, _out(batch))
 
 
 @router.get("/{batch_id}", response=ImportOut, summary="One import with its problems, row by row")

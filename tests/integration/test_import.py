@@ -1,0 +1,209 @@
+"""Importing HR data: checked first, written in one transaction or not at all, earlier records kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from qualify.services.standards import get_standard
+from qualify.web.accounts.models import AuditEntry
+from qualify.web.accounts.tokens import create_token
+from qualify.web.people.importing import NotApplicable, apply_batch, default_standard_id, validate_upload
+from qualify.web.people.models import ElementRating, ImportBatch, Person, RecordSnapshot
+from qualify.web.people.records import person_record, snapshots_for
+from qualify.web.testing import edit_workbook, hr_workbook, make_user, read_cell
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def standard() -> Any:
+    return get_standard(default_standard_id())
+
+
+@pytest.fixture
+def hr(org: Any, standard: Any) -> Any:
+    """An HR user of the shipped standard's family (the small organisation is of family "mini")."""
+    return make_user("hr-sm", ["hr"], hr_families=[standard.family])
+
+
+@pytest.fixture
+def hr_client(hr: Any) -> Client:
+    client = Client()
+    client.force_login(hr)
+    return client
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, standard: Any) -> Path:
+    return hr_workbook(tmp_path / "hr.xlsx", standard, people=12)
+
+
+def _upload(client: Client, path: Path, **extra: Any) -> Any:
+    with path.open("rb") as handle:
+        data = {"file": handle, "standard": default_standard_id(), **extra}
+        return client.post("/import/", data, follow=True)
+
+
+def test_a_valid_workbook_is_checked_but_nothing_is_written_before_confirmation(
+        hr_client: Client, workbook: Path) -> None:
+    before = Person.objects.count()
+    page = _upload(hr_client, workbook)
+    batch = page.context["batch"]
+    assert batch.status == "validated"
+    assert batch.counts["new"] == 12 and batch.counts["people"] == 12
+    assert Person.objects.count() == before
+    assert f'action="/import/{batch.pk}/apply/"' in page.content.decode()
+
+
+def test_confirming_writes_every_person_with_their_whole_record(hr_client: Client, workbook: Path) -> None:
+    batch = _upload(hr_client, workbook).context["batch"]
+    page = hr_client.post(f"/import/{batch.pk}/apply/", follow=True)
+    assert page.context["batch"].status == "applied"
+    first_id = str(read_cell(workbook, "employees", 2, "employee_id"))
+    person = Person.objects.get(employee_id=first_id)
+    assert person.employee_id.startswith("0")  # leading zeros kept
+    assert person.org_unit is not None and person.org_unit.parent is not None  # the path became a tree
+    record = person_record(person)
+    assert len(record.performance) > 0
+    entry = AuditEntry.objects.get(action="import.applied")
+    assert first_id in entry.after["new"]
+
+
+def test_a_workbook_with_errors_is_rejected_with_every_bad_row_and_nothing_is_written(
+        hr_client: Client, workbook: Path) -> None:
+    edit_workbook(workbook, {("employees", 3, "hire_date"): "not a date",
+                             ("performance", 4, "rating"): "Z"})
+    before = (Person.objects.count(), ImportBatch.objects.filter(status="applied").count())
+    page = _upload(hr_client, workbook)
+    batch = page.context["batch"]
+    assert batch.status == "rejected"
+    where = {(p["sheet"], p["row"], p["column"]) for p in batch.problems}
+    assert ("employees", 3, "hire_date") in where
+    assert ("performance", 4, "rating") in where
+    html = page.content.decode()
+    assert "not a date" in html
+    assert (Person.objects.count(), ImportBatch.objects.filter(status="applied").count()) == before
+    # a rejected batch cannot be applied
+    hr_client.post(f"/import/{batch.pk}/apply/")
+    assert Person.objects.count() == before[0]
+
+
+def test_the_report_speaks_the_users_language(hr_client: Client, workbook: Path) -> None:
+    edit_workbook(workbook, {("employees", 3, "hire_date"): "not a date"})
+    batch = _upload(hr_client, workbook).context["batch"]
+    chinese = hr_client.get(f"/import/{batch.pk}/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    hr_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = hr_client.get(f"/import/{batch.pk}/").content.decode()
+    assert "不是日期" in chinese
+    assert "is not a date" in english and "不是日期" not in english
+
+
+def test_reimporting_keeps_the_previous_record_of_each_changed_person_only(
+        hr_client: Client, hr: Any, workbook: Path, standard: Any, org: Any) -> None:
+    apply_batch(hr, validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id).pk)
+    changed_id = str(read_cell(workbook, "employees", 2, "employee_id"))
+    old_level = Person.objects.get(employee_id=changed_id).current_level
+    edit_workbook(workbook, {("employees", 2, "current_level"): (old_level + 1) % 3})
+    batch = validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id)
+    assert batch.counts["changed"] == 1 and batch.counts["unchanged"] == 11
+    apply_batch(hr, batch.pk)
+    person = Person.objects.get(employee_id=changed_id)
+    assert person.current_level == (old_level + 1) % 3
+    snapshots = list(snapshots_for(person))
+    assert len(snapshots) == 1
+    assert snapshots[0].data["employee"]["current_level"] == old_level
+    assert snapshots[0].batch == batch
+    assert len(snapshots[0].data["performance"]) == len(person_record(person).performance)
+    assert RecordSnapshot.objects.count() == 1
+    # people not in the file are untouched
+    assert person_record(org.people["E001"]).performance != ()
+
+
+def test_the_file_replaces_the_records_of_the_people_in_it(hr: Any, workbook: Path, standard: Any) -> None:
+    apply_batch(hr, validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id).pk)
+    person = Person.objects.get(employee_id=str(read_cell(workbook, "employees", 2, "employee_id")))
+    ElementRating.objects.create(person=person, level=1, element="x", rating="meets")
+    apply_batch(hr, validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id).pk)
+    assert not person.element_ratings.filter(element="x").exists()
+
+
+def test_hr_may_not_import_people_of_a_family_they_do_not_administer(
+        users: dict[str, Any], workbook: Path, standard: Any) -> None:
+    batch = validate_upload(users["hr"], "hr.xlsx", workbook.read_bytes(), standard.id)  # hr: family "mini"
+    assert batch.status == "rejected"
+    assert {p["code"] for p in batch.problems} == {"not-your-family"}
+    assert batch.problems[0]["sheet"] == "employees" and batch.problems[0]["row"] == 2
+
+
+def test_only_an_xlsx_workbook_is_accepted(hr_client: Client, tmp_path: Path) -> None:
+    fake = tmp_path / "hr.xlsx"
+    fake.write_text("employee_id\nE1\n", encoding="utf-8")
+    batch = _upload(hr_client, fake).context["batch"]
+    assert batch.status == "rejected" and batch.problems[0]["code"] == "not-xlsx"
+
+
+def test_a_workbook_over_the_size_limit_is_refused(hr_client: Client, workbook: Path, settings: Any) -> None:
+    settings.QUALIFY_UPLOAD_MAX_BYTES = 1024
+    page = _upload(hr_client, workbook)
+    assert Person.objects.filter(employee_id__startswith="0000").count() == 0
+    assert "MB" in page.content.decode()
+
+
+def test_a_batch_is_applied_at_most_once(hr: Any, workbook: Path, standard: Any) -> None:
+    batch = validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id)
+    apply_batch(hr, batch.pk)
+    with pytest.raises(NotApplicable):
+        apply_batch(hr, batch.pk)
+
+
+def test_a_failure_while_writing_leaves_the_database_as_it_was(
+        hr: Any, workbook: Path, standard: Any, monkeypatch: Any) -> None:
+    batch = validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id)
+    before = (Person.objects.count(), AuditEntry.objects.count())
+
+    def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ElementRating.objects, "bulk_create", explode)
+    with pytest.raises(RuntimeError):
+        apply_batch(hr, batch.pk)
+    assert (Person.objects.count(), AuditEntry.objects.count()) == before
+    batch.refresh_from_db()
+    assert batch.status == "validated"
+
+
+def test_another_hr_user_cannot_see_my_import(users: dict[str, Any], hr: Any, workbook: Path,
+                                             standard: Any) -> None:
+    batch = validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id)
+    other = Client()
+    other.force_login(users["hr"])
+    assert other.get(f"/import/{batch.pk}/").status_code == 404
+    admin = Client()
+    admin.force_login(users["admin"])
+    assert admin.get(f"/import/{batch.pk}/").status_code == 200
+
+
+def test_a_script_imports_through_the_api_with_a_token(hr: Any, workbook: Path) -> None:
+    _, key = create_token(hr, "nightly")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    with workbook.open("rb") as handle:
+        created = client.post("/api/imports/", {"file": handle})
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "validated" and body["counts"]["new"] == 12
+    applied = client.post(f"/api/imports/{body['id']}/apply")
+    assert applied.status_code == 200 and applied.json()["status"] == "applied"
+    assert client.get("/api/imports/").json()["count"] == 1
+
+
+def test_the_api_reports_a_rejected_file_row_by_row(hr: Any, workbook: Path) -> None:
+    edit_workbook(workbook, {("employees", 3, "hire_date"): "not a date"})
+    _, key = create_token(hr, "nightly")
+    with workbook.open("rb") as handle:
+        body = Client(HTTP_AUTHORIZATION=f"Bearer {key}").post("/api/imports/", {"file": handle}).json()
+    assert body["status"] == "rejected"
+    assert {"sheet": "employees", "row": 3, "column": "hire_date"}.items() <= body["problems"][0].items()
