@@ -1,0 +1,369 @@
+"""The application page (evidence, self-assessment, the steps its viewer may take) and its forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qualify.core.cycle import Action, ApplicationState, Role
+from qualify.core.errors import NotFound
+from qualify.services import certification as svc
+from qualify.web.certification import models as m
+from qualify.web.certification.common import (
+    STATE_CSS,
+    actor,
+    attempt,
+    element_names,
+    lang,
+    rating_names,
+    repo,
+    state_name,
+    term_name,
+    visible_application,
+)
+from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
+from qualify.web.certification.repository import uploads_dir
+
+PUBLIC_STATES = {
+    ApplicationState.published,
+    ApplicationState.appealed,
+    ApplicationState.appeal_decided,
+    ApplicationState.certified,
+    ApplicationState.closed,
+}
+"""States in which the applicant, their manager and the panel see the decision (after 公示)."""
+
+
+def decision_visible(roles: set[Role], state: ApplicationState) -> bool:
+    return bool(roles & {Role.hr, Role.admin}) or state in PUBLIC_STATES
+
+
+def checks_of(decision: svc.DecisionView) -> list[dict[str, Any]]:
+    """The target level's checks from the stored trace, in the page's language."""
+    trace = decision.trace.get(lang()) or decision.trace.get("en") or {}
+    level = next((lv for lv in trace.get("levels", []) if lv.get("level") == decision.level), None)
+    css = {"pass": "ok", "fail": "bad", "missing": "warn"}
+    return [{**c, "css": css.get(c["outcome"], "")} for c in (level or {}).get("checks", [])]
+
+
+def _evidence_rows(r: Any, app: svc.ApplicationView, standard: Any) -> list[dict[str, Any]]:
+    elements = element_names(standard, app.target_level)
+    modules = {mod.code: mod.name.get(lang()) for mod in standard.modules}
+    rows = []
+    for ev in r.evidence(app.id):
+        item = ev.item
+        rows.append(
+            {
+                "ev": ev,
+                "activity": term_name(standard, "activities", item.activity),
+                "role": term_name(standard, "roles", item.role),
+                "audience": term_name(standard, "audience_ranks", item.audience),
+                "scope": term_name(standard, "scopes", item.scope),
+                "project_kind": term_name(standard, "project_kinds", item.project_kind),
+                "outcome": term_name(standard, "outcomes", item.outcome),
+                "deliverables": [term_name(standard, "deliverables", d) for d in item.deliverables],
+                "elements": [elements.get(e, e) for e in item.elements],
+                "measures": [modules.get(x, x) for x in item.measures],
+            }
+        )
+    return rows
+
+
+@login_required
+def application(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = visible_application(request, application_id)
+    me = actor(request)
+    r = repo()
+    cycle = r.cycle(app.cycle_id)
+    standard = svc.cycle_standard(r, cycle)
+    roles = svc.roles_for_application(r, me, app, cycle)
+    allowed = set(svc.allowed(r, me, app))
+    editable = Action.add_evidence in allowed
+    elements = element_names(standard, app.target_level)
+    ratings = rating_names(standard)
+    own = r.self_assessment(app.id)
+    self_rows = [
+        {
+            "code": code,
+            "name": name,
+            "rating": own.get(code).rating if code in own else "",
+            "rating_name": ratings.get(own[code].rating, "") if code in own else "",
+            "comment": own[code].comment if code in own else "",
+        }
+        for code, name in elements.items()
+    ]
+    decision = r.current_decision(app.id)
+    show_decision = decision is not None and decision_visible(roles, app.state)
+    sheets = r.assignments(app.id)
+    context: dict[str, Any] = {
+        "app": app,
+        "cycle": cycle,
+        "standard": standard,
+        "state": state_name(app.state),
+        "css": STATE_CSS.get(app.state.value, ""),
+        "editable": editable,
+        "allowed": allowed,
+        "roles": {role.value for role in roles},
+        "evidence": _evidence_rows(r, app, standard),
+        "self_rows": self_rows,
+        "ratings": ratings,
+        "evidence_form": EvidenceForm(standard=standard, level=app.target_level, lang=lang())
+        if editable
+        else None,
+        "decision": decision if show_decision else None,
+        "checks": checks_of(decision) if decision is not None and show_decision else [],
+        "history": r.decisions(app.id) if show_decision else [],
+        "appeal": r.appeal(app.id),
+        "certificate": r.certificate_for(app.id),
+        "my_sheet": next((s for s in sheets if s.user_id == me.user_id), None),
+        "is_lead": Role.lead in roles,
+        "panel_ratings": r.panel_ratings(app.id)
+        if Role.hr in roles or Role.admin in roles or Role.lead in roles
+        else {},
+        "elements": elements,
+        "override_form": OverrideForm() if Action.override in allowed else None,
+        "reject_form": ReasonForm() if Action.reject in allowed else None,
+        "review_panels": [p for p in r.panels(cycle.id) if p.kind == "review"]
+        if Action.assign_panel in allowed
+        else [],
+        "appeal_panels": [p for p in r.panels(cycle.id) if p.kind == "appeal"]
+        if Action.assign_appeal_panel in allowed
+        else [],
+        "hr": bool(roles & {Role.hr, Role.admin}),
+        "sheets": [{"sheet": s, "state": state_name(s.state)} for s in sheets]
+        if roles & {Role.hr, Role.admin, Role.lead}
+        else [],
+        "buttons": [
+            a
+            for a in (
+                Action.submit,
+                Action.approve_jump,
+                Action.reject_jump,
+                Action.decide,
+                Action.certify,
+                Action.close,
+                Action.withdraw,
+            )
+            if _button(a, app, allowed)
+        ],
+    }
+    return render(request, "certification/application.html", context)
+
+
+def _button(action: Action, app: svc.ApplicationView, allowed: set[Action]) -> bool:
+    if action is Action.submit:
+        return bool(allowed & {Action.submit, Action.submit_jump})
+    return action in allowed
+
+
+ACTION_LABELS = {
+    "submit": "Submit the application",
+    "approve_jump": "Approve the jump",
+    "reject_jump": "Send the jump back",
+    "decide": "Decide from the standard",
+    "certify": "Issue the certificate",
+    "close": "Close (not passed)",
+    "withdraw": "Withdraw",
+}
+
+APPLICATION_STEPS = {
+    "submit": (svc.submit, "Submitted. You will be told when the result is published."),
+    "withdraw": (svc.withdraw, "The application was withdrawn."),
+    "approve_jump": (svc.approve_jump, "The jump is approved."),
+    "reject_jump": (svc.reject_jump, "The jump was sent back to the applicant."),
+    "decide": (svc.decide, "The decision was computed from the standard."),
+    "certify": (svc.certify, "The certificate was issued."),
+    "close": (svc.close_application, "The application is closed."),
+}
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, application_id: int) -> HttpResponse:
+    visible_application(request, application_id)
+    step = APPLICATION_STEPS.get(request.POST.get("action", ""))
+    if step is None:
+        raise Http404("no such action")
+    function, done = step
+    attempt(request, function, repo(), actor(request), application_id, done=_(done))
+    return redirect("certification:application", application_id=application_id)
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = visible_application(request, application_id)
+    r = repo()
+    standard = svc.cycle_standard(r, r.cycle(app.cycle_id))
+    form = EvidenceForm(request.POST, request.FILES, standard=standard, level=app.target_level, lang=lang())
+    if not form.is_valid():
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+                for k, v in form.errors.items()
+            ),
+        )
+        return redirect("certification:application", application_id=app.id)
+    d = form.cleaned_data
+    item = svc.EvidenceInput(
+        activity=d["activity"],
+        date=d["date"],
+        role=d["role"],
+        audience=d["audience"],
+        scope=d["scope"],
+        project_kind=d["project_kind"],
+        outcome=d["outcome"],
+        deliverables=tuple(d["deliverables"]),
+        note=d["note"],
+        elements=tuple(d["elements"]),
+        measures=tuple(d["measures"]),
+    )
+    made = attempt(request, svc.add_evidence, r, actor(request), app.id, item, done=_("Evidence added."))
+    upload = d.get("file")
+    if made and upload is not None:
+        if upload.size > svc.MAX_UPLOAD_BYTES:
+            content = b"\0" * (svc.MAX_UPLOAD_BYTES + 1)  # refused by the service without reading it all
+        else:
+            content = upload.read()
+        attempt(request, svc.add_evidence_file, r, actor(request), made.id, upload.name, content)
+    return redirect("certification:application", application_id=app.id)
+
+
+@login_required
+@require_POST
+def remove_evidence(request: HttpRequest, application_id: int, evidence_id: int) -> HttpResponse:
+    visible_application(request, application_id)
+    if not m.EvidenceItem.objects.filter(pk=evidence_id, application_id=application_id).exists():
+        raise Http404("no such evidence")
+    attempt(request, svc.remove_evidence, repo(), actor(request), evidence_id, done=_("Evidence removed."))
+    return redirect("certification:application", application_id=application_id)
+
+
+@login_required
+@require_POST
+def self_assess(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = visible_application(request, application_id)
+    r = repo()
+    standard = svc.cycle_standard(r, r.cycle(app.cycle_id))
+    saved = 0
+    for code in element_names(standard, app.target_level):
+        rating = request.POST.get(f"rating-{code}", "")
+        if rating:
+            ok = attempt(
+                request,
+                svc.self_assess,
+                r,
+                actor(request),
+                app.id,
+                code,
+                rating,
+                request.POST.get(f"comment-{code}", ""),
+            )
+            saved += 1 if ok else 0
+    if saved:
+        messages.success(request, _("Self-assessment saved."))
+    return redirect("certification:application", application_id=app.id)
+
+
+@login_required
+@require_POST
+def assign_panel(request: HttpRequest, application_id: int) -> HttpResponse:
+    visible_application(request, application_id)
+    try:
+        panel_id = int(request.POST.get("panel", ""))
+    except ValueError:
+        raise Http404("no such panel") from None
+    if request.POST.get("kind") == "appeal":
+        attempt(
+            request,
+            svc.assign_appeal_panel,
+            repo(),
+            actor(request),
+            application_id,
+            panel_id,
+            done=_("The appeal panel is assigned."),
+        )
+    else:
+        attempt(
+            request,
+            svc.assign_panel,
+            repo(),
+            actor(request),
+            application_id,
+            panel_id,
+            done=_("The panel is assigned; its assessors were told."),
+        )
+    nxt = request.POST.get("next", "")
+    if nxt:
+        return redirect(_safe_next(nxt))
+    return redirect("certification:application", application_id=application_id)
+
+
+def _safe_next(url: str) -> str:
+    return url if url.startswith("/") and not url.startswith("//") else "/cycles/"
+
+
+@login_required
+@require_POST
+def override(request: HttpRequest, application_id: int) -> HttpResponse:
+    visible_application(request, application_id)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            svc.override,
+            repo(),
+            actor(request),
+            application_id,
+            passed=form.cleaned_data["passed"],
+            reason=form.cleaned_data["reason"],
+            done=_("The decision was overridden; the previous one is kept."),
+        )
+    else:
+        messages.error(request, _("An override needs a result and a written reason."))
+    return redirect("certification:application", application_id=application_id)
+
+
+@login_required
+@require_POST
+def reject(request: HttpRequest, application_id: int) -> HttpResponse:
+    visible_application(request, application_id)
+    attempt(
+        request,
+        svc.reject,
+        repo(),
+        actor(request),
+        application_id,
+        request.POST.get("reason", ""),
+        done=_("The application was rejected."),
+    )
+    return redirect("certification:application", application_id=application_id)
+
+
+@login_required
+def download(request: HttpRequest, file_id: int) -> HttpResponse:
+    """A stored file, only for those who may see the application it belongs to."""
+    stored = m.StoredFile.objects.select_related("evidence", "appeal").filter(pk=file_id).first()
+    if stored is None:
+        raise Http404("no such file")
+    application_id = stored.evidence.application_id if stored.evidence_id else stored.appeal.application_id
+    try:
+        svc.visible_application(repo(), actor(request), application_id)
+    except NotFound:
+        raise Http404("no such file") from None
+    path = uploads_dir() / stored.path
+    if not path.is_file():
+        raise Http404("the file is missing")
+    response = FileResponse(
+        path.open("rb"), content_type=stored.content_type, as_attachment=True, filename=stored.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,113 @@
+"""What every certification page and endpoint shares: the repository, the actor, the language, and
+how a refusal from the services becomes a message (pages) or an HTTP status (API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
+
+from qualify.core.cycle import STATE_LABELS, ApplicationState, CycleState
+from qualify.core.errors import InvalidInput, NotFound, QualifyError
+from qualify.core.standard import Standard
+from qualify.core.text import Lang
+from qualify.services import certification as svc
+from qualify.web.certification.repository import DjangoRepository, actor_for
+
+STATUS_BY_CODE = {
+    "role-may-not-do-action": 403,
+    "action-not-allowed-in-state": 409,
+    "edit-conflict": 409,
+    "application-already-open": 409,
+}
+
+
+def repo() -> DjangoRepository:
+    return DjangoRepository()
+
+
+def actor(request: HttpRequest) -> svc.Actor:
+    return actor_for(request.user)
+
+
+def lang() -> Lang:
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+def status_for(error: QualifyError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, InvalidInput):
+        return 422
+    return STATUS_BY_CODE.get(error.code, 400)
+
+
+def error_text(error: QualifyError) -> str:
+    language = lang()
+    if isinstance(error, InvalidInput):
+        return "; ".join(p.message(language) + (f" ({p.path})" if p.path else "") for p in error.problems)
+    return error.message(language)
+
+
+def attempt(request: HttpRequest, step: Any, *args: Any, done: str = "", **kwargs: Any) -> Any:
+    """Run a service step for a page: ``NotFound`` → 404; any other refusal → an error message on the
+    next page (returns ``None``); success → ``done`` as a success message, and the step's result."""
+    try:
+        result = step(*args, **kwargs)
+    except NotFound:
+        raise Http404("not found") from None
+    except QualifyError as error:
+        messages.error(request, error_text(error))
+        return None
+    if done:
+        messages.success(request, done)
+    return result if result is not None else True
+
+
+def visible_application(request: HttpRequest, application_id: int) -> svc.ApplicationView:
+    try:
+        return svc.visible_application(repo(), actor(request), application_id)
+    except NotFound:
+        raise Http404("no such application") from None
+
+
+def state_name(state: CycleState | ApplicationState) -> str:
+    return STATE_LABELS[state].get(lang())
+
+
+STATE_CSS = {
+    "draft": "",
+    "awaiting_approval": "warn",
+    "submitted": "info",
+    "in_review": "info",
+    "consolidated": "info",
+    "decided": "info",
+    "published": "warn",
+    "appealed": "warn",
+    "appeal_decided": "warn",
+    "certified": "ok",
+    "closed": "",
+    "withdrawn": "",
+    "rejected": "bad",
+    "open": "ok",
+    "assessing": "info",
+    "notice": "warn",
+    "cancelled": "",
+}
+
+
+def element_names(standard: Standard, level: int) -> dict[str, str]:
+    return {e.code: e.name.get(lang()) for _, e, _ in standard.elements_at(level)}
+
+
+def rating_names(standard: Standard) -> dict[str, str]:
+    return {t.code: t.name.get(lang()) for t in standard.vocabularies.behaviour_ratings}
+
+
+def term_name(standard: Standard, vocabulary: str, code: str) -> str:
+    if not code:
+        return ""
+    term = standard.vocabularies.term(vocabulary, code)
+    return term.name.get(lang()) if term is not None else code

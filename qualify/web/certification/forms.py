@@ -1,0 +1,144 @@
+"""Forms of the certification pages. They only parse input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qualify.core.standard import Standard
+from qualify.core.text import Lang
+
+
+def _term_choices(
+    standard: Standard, vocabulary: str, lang: Lang, blank: bool = True
+) -> list[tuple[str, str]]:
+    terms = getattr(standard.vocabularies, vocabulary)
+    choices = [(t.code, t.name.get(lang)) for t in terms]
+    return [("", "—"), *choices] if blank else choices
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    standard_id = forms.ChoiceField(label=_("Standard"))
+    opens_on = forms.DateField(label=_("Applications open"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Applications close"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=_("As-of date for screening"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    levels = forms.CharField(label=_("Levels offered"), help_text=_("Comma-separated, e.g. 2,3,4"))
+    notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=60, initial=7)
+
+    def __init__(self, *args: Any, standards: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["standard_id"].choices = standards
+
+    def clean_levels(self) -> tuple[int, ...]:
+        raw = self.cleaned_data["levels"]
+        try:
+            return tuple(int(part) for part in raw.replace("，", ",").split(",") if part.strip())
+        except ValueError:
+            raise forms.ValidationError(_("Levels are numbers separated by commas.")) from None
+
+
+class ApplyForm(forms.Form):
+    target_level = forms.TypedChoiceField(label=_("Target level"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason for a jump of more than one level"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    employee_id = forms.CharField(label=_("Employee ID (to nominate someone)"), required=False, max_length=64)
+
+    def __init__(
+        self, *args: Any, levels: list[int], default: int | None, nominate: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_level"].choices = [(level, str(level)) for level in levels]
+        if default is not None:
+            self.fields["target_level"].initial = default
+        if not nominate:
+            del self.fields["employee_id"]
+
+
+class EvidenceForm(forms.Form):
+    activity = forms.ChoiceField(label=_("Activity"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    role = forms.ChoiceField(label=_("Your role"), required=False)
+    audience = forms.ChoiceField(label=_("Audience rank"), required=False)
+    scope = forms.ChoiceField(label=_("Scope"), required=False)
+    project_kind = forms.ChoiceField(label=_("Project kind"), required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False)
+    deliverables = forms.MultipleChoiceField(
+        label=_("Deliverables"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    elements = forms.MultipleChoiceField(
+        label=_("Elements it supports"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    measures = forms.MultipleChoiceField(
+        label=_("Measures it supports"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(
+        label=_("Attachment (PDF, image, Office document or text; up to 10 MB)"), required=False
+    )
+
+    def __init__(self, *args: Any, standard: Standard, level: int, lang: Lang, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = _term_choices(standard, "activities", lang, blank=False)
+        for name, vocabulary in (
+            ("role", "roles"),
+            ("audience", "audience_ranks"),
+            ("scope", "scopes"),
+            ("project_kind", "project_kinds"),
+            ("outcome", "outcomes"),
+        ):
+            self.fields[name].choices = _term_choices(standard, vocabulary, lang)
+        self.fields["deliverables"].choices = _term_choices(standard, "deliverables", lang, blank=False)
+        self.fields["elements"].choices = [
+            (e.code, e.name.get(lang)) for _, e, _ in standard.elements_at(level)
+        ]
+        self.fields["measures"].choices = [(m.code, m.name.get(lang)) for m, _ in standard.measures_at(level)]
+
+
+class PanelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("review", _("review")), ("appeal", _("appeal"))])
+    lead = forms.TypedChoiceField(label=_("Lead assessor"), coerce=int)
+    members = forms.TypedMultipleChoiceField(
+        label=_("Members"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, assessors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = assessors
+        self.fields["members"].choices = assessors
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OverrideForm(ReasonForm):
+    passed = forms.TypedChoiceField(
+        label=_("Result"), coerce=lambda v: v == "1", choices=[("1", _("passed")), ("0", _("not passed"))]
+    )
+
+
+class AppealForm(ReasonForm):
+    file = forms.FileField(label=_("Attachment (optional)"), required=False)
+
+
+class AppealDecisionForm(ReasonForm):
+    upheld = forms.TypedChoiceField(
+        label=_("Appeal"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("upheld: change the result")), ("0", _("dismissed: the result stands"))],
+    )
+    passed = forms.TypedChoiceField(
+        label=_("New result if upheld"),
+        coerce=lambda v: v == "1",
+        choices=[("1", _("passed")), ("0", _("not passed"))],
+        required=False,
+    )

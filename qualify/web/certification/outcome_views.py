@@ -1,0 +1,206 @@
+"""Results: appeal, appeal decision, certificate page and PDF, certificates about to expire."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qualify.core.cycle import Action, Expiry, Role, expiry
+from qualify.core.errors import NotFound
+from qualify.services import certification as svc
+from qualify.web.accounts import access
+from qualify.web.certification import models as m
+from qualify.web.certification.application_views import checks_of
+from qualify.web.certification.common import actor, attempt, lang, repo, state_name, visible_application
+from qualify.web.certification.forms import AppealDecisionForm, AppealForm
+from qualify.web.certification.pdf import CertificateText, NoChineseFont, certificate_pdf
+
+
+@login_required
+def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = visible_application(request, application_id)
+    me = actor(request)
+    r = repo()
+    roles = svc.roles_for_application(r, me, app)
+    if Role.applicant not in roles:
+        raise Http404("not the applicant")
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        made = attempt(
+            request,
+            svc.appeal,
+            r,
+            me,
+            app.id,
+            form.cleaned_data["reason"],
+            done=_("Your appeal is filed. An appeal panel will decide it."),
+        )
+        upload = form.cleaned_data.get("file")
+        if made and upload is not None:
+            content = (
+                upload.read() if upload.size <= svc.MAX_UPLOAD_BYTES else b"\0" * (svc.MAX_UPLOAD_BYTES + 1)
+            )
+            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content)
+        if made:
+            return redirect("certification:application", application_id=app.id)
+    decision = r.current_decision(app.id)
+    return render(
+        request,
+        "certification/appeal.html",
+        {
+            "app": app,
+            "form": form,
+            "state": state_name(app.state),
+            "decision": decision,
+            "checks": checks_of(decision) if decision else [],
+            "may_appeal": Action.appeal in svc.allowed(r, me, app),
+        },
+    )
+
+
+@login_required
+def decide_appeal(request: HttpRequest, application_id: int) -> HttpResponse:
+    app = visible_application(request, application_id)
+    me = actor(request)
+    r = repo()
+    if Action.decide_appeal not in svc.allowed(r, me, app) and not svc.roles_for_application(r, me, app) & {
+        Role.hr,
+        Role.admin,
+        Role.lead,
+    }:
+        raise Http404("not found")
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made = attempt(
+            request,
+            svc.decide_appeal,
+            r,
+            me,
+            app.id,
+            upheld=data["upheld"],
+            passed=data["passed"] if data["upheld"] else None,
+            reason=data["reason"],
+            done=_("The appeal is decided; the applicant was told."),
+        )
+        if made:
+            return redirect("certification:application", application_id=app.id)
+    decision = r.current_decision(app.id)
+    return render(
+        request,
+        "certification/decide_appeal.html",
+        {
+            "app": app,
+            "form": form,
+            "appeal": r.appeal(app.id),
+            "decision": decision,
+            "checks": checks_of(decision) if decision else [],
+            "state": state_name(app.state),
+        },
+    )
+
+
+def _certificate_or_404(request: HttpRequest, number: str) -> m.Certificate:
+    cert = m.Certificate.objects.select_related("person").filter(number=number).first()
+    if cert is None or not access.people_visible_to(request.user).filter(pk=cert.person_id).exists():
+        raise Http404("no such certificate")
+    return cert
+
+
+def _texts(cert: m.Certificate) -> CertificateText:
+    from qualify.formats.standard_yaml import parse_yaml, standard_from_data
+
+    cycle = cert.application.cycle if cert.application_id else None
+    zh_level, en_level, zh_std, en_std = (
+        f"{cert.level}级",
+        f"level {cert.level}",
+        cert.standard_id,
+        cert.standard_id,
+    )
+    if cycle is not None:
+        standard = standard_from_data(
+            parse_yaml(cycle.standard_yaml, file=cycle.standard_id), file=cycle.standard_id
+        )
+        level = standard.level(cert.level)
+        if level is not None:
+            zh_level, en_level = level.name.zh, level.name.en
+        zh_std, en_std = standard.name.zh, standard.name.en
+    return CertificateText(
+        number=cert.number,
+        person_zh=cert.person.name,
+        person_en=cert.person.name,
+        employee_id=cert.person.employee_id,
+        level_zh=zh_level,
+        level_en=en_level,
+        standard_zh=zh_std,
+        standard_en=en_std,
+        standard_id=cert.standard_id,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+        issued_on=timezone.localtime(cert.issued_at).date(),
+    )
+
+
+@login_required
+def certificate(request: HttpRequest, number: str) -> HttpResponse:
+    cert = _certificate_or_404(request, number)
+    texts = _texts(cert)
+    status = expiry(cert.valid_until, timezone.localdate())
+    return render(
+        request,
+        "certification/certificate.html",
+        {
+            "cert": cert,
+            "texts": texts,
+            "lang": lang(),
+            "status": status.value,
+            "css": {"valid": "ok", "expiring": "warn", "expired": "bad"}[status.value],
+        },
+    )
+
+
+@login_required
+def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+    cert = _certificate_or_404(request, number)
+    try:
+        body = certificate_pdf(_texts(cert))
+    except NoChineseFont as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
+    return response
+
+
+@login_required
+def expiring(request: HttpRequest) -> HttpResponse:
+    if not access.is_hr(request.user):
+        raise Http404("not found")
+    try:
+        days = max(1, min(3650, int(request.GET.get("days", "90"))))
+    except ValueError:
+        days = 90
+    today = timezone.localdate()
+    try:
+        found = svc.expiring_certificates(repo(), actor(request), today=today, within_days=days)
+    except NotFound:
+        raise Http404("not found") from None
+    rows = [
+        {
+            "cert": c,
+            "status": expiry(c.valid_until, today, days).value,
+            "days_left": (c.valid_until - today).days,
+        }
+        for c in found
+    ]
+    return render(
+        request,
+        "certification/expiring.html",
+        {
+            "rows": rows,
+            "days": days,
+            "expired": sum(1 for r in rows if r["status"] == Expiry.expired.value),
+        },
+    )

@@ -1,0 +1,49 @@
+"""Pages of the certification cycle (``/cycles/…``, ``/applications/…``, ``/certificates/…``)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from qualify.web.certification import application_views, outcome_views, scoring_views, views
+
+app_name = "certification"
+
+urlpatterns = [
+    path("cycles/", views.cycles, name="cycles"),
+    path("cycles/new/", views.cycle_new, name="cycle-new"),
+    path("cycles/<int:cycle_id>/", views.cycle, name="cycle"),
+    path("cycles/<int:cycle_id>/action/", views.cycle_action, name="cycle-action"),
+    path("cycles/<int:cycle_id>/apply/", views.apply, name="apply"),
+    path("cycles/<int:cycle_id>/panels/", views.panels, name="panels"),
+    path("assessments/", views.assignments, name="assignments"),
+    path("applications/<int:application_id>/", application_views.application, name="application"),
+    path(
+        "applications/<int:application_id>/action/",
+        application_views.application_action,
+        name="application-action",
+    ),
+    path("applications/<int:application_id>/evidence/", application_views.add_evidence, name="add-evidence"),
+    path(
+        "applications/<int:application_id>/evidence/<int:evidence_id>/delete/",
+        application_views.remove_evidence,
+        name="remove-evidence",
+    ),
+    path(
+        "applications/<int:application_id>/self-assessment/",
+        application_views.self_assess,
+        name="self-assess",
+    ),
+    path("applications/<int:application_id>/panel/", application_views.assign_panel, name="assign-panel"),
+    path("applications/<int:application_id>/override/", application_views.override, name="override"),
+    path("applications/<int:application_id>/reject/", application_views.reject, name="reject"),
+    path("applications/<int:application_id>/score/", scoring_views.score, name="score"),
+    path("applications/<int:application_id>/consolidate/", scoring_views.consolidate, name="consolidate"),
+    path("applications/<int:application_id>/appeal/", outcome_views.appeal, name="appeal"),
+    path(
+        "applications/<int:application_id>/appeal/decide/", outcome_views.decide_appeal, name="decide-appeal"
+    ),
+    path("files/<int:file_id>/", application_views.download, name="file"),
+    path("certificates/expiring/", outcome_views.expiring, name="expiring"),
+    path("certificates/<str:number>/", outcome_views.certificate, name="certificate"),
+    path("certificates/<str:number>/pdf/", outcome_views.certificate_pdf_view, name="certificate-pdf"),
+]

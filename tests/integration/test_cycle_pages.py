@@ -1,0 +1,258 @@
+"""The cycle's pages and API over HTTP (Django's test client): every step, by the role that does it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from qualify.services import certification as svc
+from qualify.web.certification import models as m
+from qualify.web.certification.repository import DjangoRepository, actor_for
+from qualify.web.people.models import Person
+from qualify.web.testing import make_user
+
+MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
+TODAY = dt.date(2026, 11, 26)
+PDF = b"%PDF-1.4\n% a tiny test file\n"
+
+
+@pytest.fixture
+def world(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    users = {
+        **users,
+        "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
+    }
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    draft = svc.create_cycle(
+        DjangoRepository(),
+        actor_for(users["hr"]),
+        svc.NewCycle(
+            name="冬季认证",
+            standard_id=MINI,
+            opens_on=TODAY - dt.timedelta(days=3),
+            closes_on=TODAY + dt.timedelta(days=365 * 5),
+            as_of=TODAY,
+            levels=(2, 3),
+        ),
+    )
+    return {"users": users, "c": clients, "cycle": draft.id}
+
+
+def ok(response: Any) -> str:
+    assert response.status_code in (200, 302), (response.status_code, response.content[:500])
+    return response.content.decode() if response.status_code == 200 else ""
+
+
+def follow(client: Client, url: str, data: dict[str, Any] | None = None) -> str:
+    response = client.post(url, data or {}, follow=True)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
+    c, cycle_id = world["c"], world["cycle"]
+    hr, emp = c["hr"], c["employee"]
+    page = follow(hr, f"/cycles/{cycle_id}/action/", {"action": "open"})
+    assert "The cycle is open for applications." in page or "已开放" in page or "开放申请" in page
+
+    page = follow(emp, f"/cycles/{cycle_id}/apply/", {"target_level": "2", "reason": ""})
+    app = m.Application.objects.get(person__employee_id="E001")
+    assert f"#{app.pk}" in page
+    page = follow(
+        emp,
+        f"/applications/{app.pk}/evidence/",
+        {
+            "activity": "project",
+            "date": "2026-03-01",
+            "role": "lead",
+            "scope": "province",
+            "project_kind": "major",
+            "outcome": "success",
+            "deliverables": ["project-plan"],
+            "measures": ["talks"],
+            "file": SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"),
+        },
+    )
+    evidence = m.EvidenceItem.objects.get(application=app)
+    stored = evidence.files.get()
+    assert stored.name == "plan.pdf" and stored.size == len(PDF)
+    assert emp.get(f"/files/{stored.pk}/").status_code == 200
+    assert c["manager"].get(f"/files/{stored.pk}/").status_code == 200  # E001's manager
+    assert c["assessor"].get(f"/files/{stored.pk}/").status_code == 404  # not on a panel yet
+    follow(
+        emp,
+        f"/applications/{app.pk}/evidence/",
+        {
+            "activity": "project",
+            "date": "2026-06-01",
+            "role": "lead",
+            "scope": "national",
+            "project_kind": "maintenance",
+            "outcome": "success",
+            "deliverables": ["project-plan"],
+        },
+    )
+    follow(
+        emp,
+        f"/applications/{app.pk}/evidence/",
+        {
+            "activity": "presentation-material",
+            "date": "2026-07-01",
+            "deliverables": ["slides"],
+            "file": SimpleUploadedFile("evil.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert m.StoredFile.objects.count() == 1  # the renamed executable was refused
+    follow(
+        emp,
+        f"/applications/{app.pk}/self-assessment/",
+        {"rating-talk-prep": "meets", "comment-talk-prep": "ok"},
+    )
+    follow(emp, f"/applications/{app.pk}/action/", {"action": "submit"})
+    page = ok(emp.get(f"/applications/{app.pk}/"))
+    assert "A submitted application is read-only." in page or "只读" in page
+    assert 'id="evidence-form"' not in page
+
+    lead, member = world["users"]["assessor"], world["users"]["assessor2"]
+    follow(
+        hr,
+        f"/cycles/{cycle_id}/panels/",
+        {"name": "评委组一", "kind": "review", "lead": lead.pk, "members": [member.pk]},
+    )
+    panel = m.Panel.objects.get()
+    follow(hr, f"/applications/{app.pk}/panel/", {"panel": panel.pk, "kind": "review"})
+    assert m.Application.objects.get(pk=app.pk).state == "in_review"
+
+    rates = {
+        "assessor": {"talk-prep": "meets", "talk-delivery": "meets", "reporting": "exceeds"},
+        "assessor2": {"talk-prep": "not_met", "talk-delivery": "meets", "reporting": "meets"},
+    }
+    for who, ratings in rates.items():
+        page = ok(c[who].get(f"/applications/{app.pk}/score/"))
+        assert "plan.pdf" in page  # the assessor sees the evidence
+        data = {f"rating-{e}": r for e, r in ratings.items()} | {"submit": "1"}
+        follow(c[who], f"/applications/{app.pk}/score/", data)
+    page = ok(c["assessor2"].get(f"/applications/{app.pk}/score/"))
+    assert "assessor:" in page  # after submitting, the others' ratings show
+
+    page = ok(c["assessor"].get(f"/applications/{app.pk}/consolidate/"))
+    assert "flagged" in page
+    follow(
+        c["assessor"],
+        f"/applications/{app.pk}/consolidate/",
+        {
+            "rating-talk-prep": "partial",
+            "comment-talk-prep": "preparation not shown",
+            "rating-talk-delivery": "meets",
+            "rating-reporting": "meets",
+        },
+    )
+    assert m.Application.objects.get(pk=app.pk).state == "consolidated"
+    follow(hr, f"/applications/{app.pk}/action/", {"action": "decide"})
+    page = ok(emp.get(f"/applications/{app.pk}/"))
+    assert "behaviour:talk-prep" not in page  # not published yet: the applicant does not see it
+    follow(hr, f"/cycles/{cycle_id}/action/", {"action": "close_applications"})
+    follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    page = ok(emp.get(f"/applications/{app.pk}/"))
+    assert "behaviour:talk-prep" in page
+
+    follow(
+        emp,
+        f"/applications/{app.pk}/appeal/",
+        {
+            "reason": "The national project shows the preparation.",
+            "file": SimpleUploadedFile("note.txt", "项目策划报告".encode(), content_type="text/plain"),
+        },
+    )
+    assert m.Appeal.objects.get().files.count() == 1
+    page = follow(
+        hr,
+        f"/applications/{app.pk}/appeal/decide/",
+        {"upheld": "1", "passed": "1", "reason": "The plan documents it."},
+    )
+    follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    cert = m.Certificate.objects.get()
+    assert Person.objects.get(employee_id="E001").current_level == 2
+    page = ok(emp.get(f"/certificates/{cert.number}/"))
+    assert cert.number in page
+    pdf = emp.get(f"/certificates/{cert.number}/pdf/")
+    assert (
+        pdf.status_code == 200
+        and pdf["Content-Type"] == "application/pdf"
+        and pdf.content.startswith(b"%PDF")
+    )
+    assert c["assessor"].get(f"/certificates/{cert.number}/").status_code == 404
+    page = ok(hr.get(f"/cycles/{cycle_id}/"))
+    assert re.search(r"Results per level|各等级结果", page)
+
+
+@pytest.mark.django_db
+def test_the_api_runs_the_steps_with_the_same_permissions_and_reports_a_conflict_as_409(
+    world: dict[str, Any],
+) -> None:
+    c, cycle_id = world["c"], world["cycle"]
+    hr, emp = c["hr"], c["employee"]
+    assert hr.post(f"/api/cycles/{cycle_id}/steps/open").status_code == 200
+    assert (
+        emp.post(f"/api/cycles/{cycle_id}/steps/close_applications").json()["error"]["code"]
+        == "role-may-not-do-action"
+    )
+    made = emp.post(
+        f"/api/cycles/{cycle_id}/applications", {"target_level": 2}, content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    app_id = made.json()["id"]
+    again = emp.post(f"/api/cycles/{cycle_id}/applications", {}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "application-already-open"
+    assert c["assessor"].get(f"/api/cycles/applications/{app_id}").status_code == 404
+    assert emp.post(f"/api/cycles/applications/{app_id}/steps/submit").json()["state"] == "submitted"
+    lead, member = world["users"]["assessor"], world["users"]["assessor2"]
+    panel = hr.post(
+        f"/api/cycles/{cycle_id}/panels",
+        {"name": "p", "lead_user_id": lead.pk, "member_user_ids": [member.pk]},
+        content_type="application/json",
+    ).json()
+    assert (
+        hr.post(
+            f"/api/cycles/applications/{app_id}/panel",
+            {"panel_id": panel["id"]},
+            content_type="application/json",
+        ).json()["state"]
+        == "in_review"
+    )
+    sheet = c["assessor"].get("/api/cycles/assignments").json()[0]["id"]
+    first = (
+        c["assessor"]
+        .put(
+            f"/api/cycles/assignments/{sheet}/scores/talk-prep",
+            {"rating": "meets"},
+            content_type="application/json",
+        )
+        .json()
+    )
+    url = f"/api/cycles/assignments/{sheet}/scores/talk-prep"
+    a = c["assessor"].put(
+        url, {"rating": "exceeds", "version": first["version"]}, content_type="application/json"
+    )
+    b = c["assessor"].put(
+        url, {"rating": "partial", "version": first["version"]}, content_type="application/json"
+    )
+    assert a.status_code == 200 and b.status_code == 409
+    assert b.json()["error"]["code"] == "edit-conflict"
+    sheet_view = c["assessor"].get(f"/api/cycles/applications/{app_id}/scores").json()
+    assert sheet_view["my_scores"]["talk-prep"]["rating"] == "exceeds"
+    assert c["assessor2"].get(f"/api/cycles/applications/{app_id}/scores").json()["others"] == {}
+    progress = hr.get(f"/api/cycles/{cycle_id}").json()["progress"]
+    assert progress["per_state"] == {"in_review": 1}
+    assert emp.get(f"/api/cycles/{cycle_id}").json()["progress"] is None
