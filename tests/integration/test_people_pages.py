@@ -217,3 +217,64 @@ def test_performance_is_listed_newest_quarter_first(org: Any, client_for: Client
     response = client_for("hr").get("/people/E001/")
     periods = [period for period, _ in response.context["record"]["performance"]]
     assert periods == sorted(periods, reverse=True) and periods[-1] == "2024Q1"
+
+
+# --- the API twin: /api/people/ ------------------------------------------------------------------------
+
+
+def test_the_people_api_lists_the_callers_scope_with_levels(client_for: ClientFor) -> None:
+    body = client_for("manager").get("/api/people/", {"as_of": AS_OF}).json()
+    assert body["count"] == 4 and body["page"] == 1
+    by_id = {p["employee_id"]: p for p in body["items"]}
+    assert set(by_id) == {"E001", "E002", "E004", "M001"}
+    assert by_id["E001"]["highest_eligible_level"] == 3 and by_id["E001"]["highest_from"] == "computed"
+    assert by_id["E004"]["highest_eligible_level"] is None
+
+
+def test_the_people_api_filters_and_pages_like_the_list(client_for: ClientFor) -> None:
+    admin = client_for("admin")
+    body = admin.get("/api/people/", {"unit": "north", "unit_only": "true", "page_size": 1, "page": 2}).json()
+    assert body["count"] == 2 and [p["employee_id"] for p in body["items"]] == ["M001"]
+
+
+def test_the_people_api_reports_a_bad_filter_in_the_error_shape(client_for: ClientFor) -> None:
+    response = client_for("manager").get("/api/people/", {"unit": "south"})
+    assert response.status_code == 422
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+def test_a_person_via_the_api_has_their_record_and_earlier_states(client_for: ClientFor) -> None:
+    body = client_for("hr").get("/api/people/E001").json()
+    assert body["standard"] == "mini@1.0" and body["current_level"] == 1
+    assert [e["exam"] for e in body["record"]["exams"]] == ["general", "professional"]
+    assert body["snapshots"] == []
+
+
+def test_the_decision_api_follows_the_decision_contract(client_for: ClientFor) -> None:
+    query = {"as_of": AS_OF, "stage": "certification"}
+    body = client_for("hr").get("/api/people/E001/decision", query).json()
+    assert body["employee_id"] == "E001" and body["standard"] == "mini@1.0" and body["as_of"] == AS_OF
+    assert body["stage"] == "certification" and body["highest_eligible_level"] == 0
+    assert [lv["level"] for lv in body["levels"]] == [1, 2, 3, 4, 5]
+    assert {lv["outcome"] for lv in body["levels"]} <= {"eligible", "not_eligible", "incomplete"}
+    assert all(g["level"] == 2 for g in body["gaps"])
+
+
+def test_the_gaps_api_lists_what_to_do_for_the_next_level(client_for: ClientFor) -> None:
+    body = client_for("hr").get("/api/people/E002/gaps", {"as_of": AS_OF}).json()
+    assert body["next_level"] == 3 and {g["rule"] for g in body["gaps"]} >= {"performance"}
+
+
+@pytest.mark.parametrize("path", ["/api/people/{id}", "/api/people/{id}/decision", "/api/people/{id}/gaps"])
+@pytest.mark.parametrize(("role", "employee_id"), [("employee", "E002"), ("manager", "E003"), ("hr", "E004")])
+def test_the_people_api_is_404_outside_the_callers_scope(client_for: ClientFor, path: str, role: str,
+                                                         employee_id: str) -> None:
+    response = client_for(role).get(path.format(id=employee_id))
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not-found", "message": response.json()["error"]["message"],
+                                         "fields": {}}}
+
+
+def test_an_employee_has_no_people_list_in_the_api_either(client_for: ClientFor) -> None:
+    assert client_for("employee").get("/api/people/").status_code == 404
+    assert client_for("anonymous").get("/api/people/").status_code == 401

@@ -92,7 +92,7 @@ class GapOut(Schema):
 
 class GapsOut(Schema):
     employee_id: str
-    standard: str
+    standard: str | None = Field(description="null when no standard covers the job family")
     as_of: dt.date
     stage: str
     current_level: int
@@ -192,6 +192,9 @@ def _me(request: HttpRequest) -> Person:
 @me_router.get("/", response=GapsOut, summary="My current level and my gap list to the next level")
 def me(request: HttpRequest, params: Query[MyDecisionParams]) -> GapsOut:
     found = _me(request)
+    if standard_for(found.job_family) is None:  # nothing to judge me by: no gaps either
+        return GapsOut(employee_id=found.employee_id, standard=None, as_of=params.as_of or today(),
+                       stage=params.stage.value, current_level=found.current_level, next_level=None, gaps=[])
     standard, decision = _decision(found, params.as_of, params.stage)
     return _gaps(found, standard, decision)
 

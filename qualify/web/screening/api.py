@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from qualify.core.errors import InvalidInput, Problem
 from qualify.web.accounts import access
@@ -94,7 +94,7 @@ def screening_runs(request: HttpRequest, params: Query[PageParams]) -> dict[str,
 
 
 @router.post("/", response={201: RunOut}, summary="Queue a screening run (the worker executes it)")
-def queue_screening(request: HttpRequest, payload: RunIn) -> tuple[int, RunOut]:
+def queue_screening(request: HttpRequest, payload: RunIn) -> Status[RunOut]:
     _screeners_only(request)
     unit = None
     if payload.org_unit:
@@ -107,7 +107,7 @@ def queue_screening(request: HttpRequest, payload: RunIn) -> tuple[int, RunOut]:
     run = run_service.queue_run(request.user, standard_id=payload.standard, org_unit=unit,
                                 include_subtree=payload.include_subtree, as_of=payload.as_of,
                                 stage=payload.stage, language=request.LANGUAGE_CODE)
-    return 201, run_out(run)
+    return Status(201, run_out(run))
 
 
 @router.get("/{run_id}", response=RunOut, summary="One run: status, progress, counts per level")
