@@ -356,3 +356,4 @@ def test_the_api_answers_errors_in_the_one_error_shape(as_role: Any, users: Any)
     assert no_level.json()["error"]["code"] == "level-not-found"
     draft = as_role("employee").get("/api/standards/mini@1.1/compare?other=mini@1.0")
     assert draft.status_code == 404
+    assert as_role("employee").get("/api/standards/?page=0").status_code == 422

@@ -22,7 +22,7 @@ from qualify.core.compare import Change, LevelComparison
 from qualify.core.errors import InvalidInput, Problem
 from qualify.core.text import Text
 from qualify.formats.standard_yaml import standard_to_data
-from qualify.web.api import ErrorOut, Paged, paginate
+from qualify.web.api import ErrorOut, PageParams, Paged, paginate
 from qualify.web.standards import pages, tables
 from qualify.web.standards.catalogue import get_visible_standard, visible_standards
 
@@ -71,9 +71,9 @@ def _summary(std: Any) -> dict[str, Any]:
 
 
 @router.get("/", response={200: Paged(StandardSummary), **ERRORS}, url_name="standard_list")
-def list_standards(request: HttpRequest, page: int = 1, page_size: int = 50) -> Any:
+def list_standards(request: HttpRequest, params: Query[PageParams]) -> Any:
     """The standards the caller may read."""
-    return paginate(visible_standards(request.user), page, page_size, serialize=_summary)
+    return paginate(visible_standards(request.user), params.page, params.page_size, serialize=_summary)
 
 
 @router.get("/{standard_id}", response={200: dict[str, Any], **ERRORS}, url_name="standard_detail")
