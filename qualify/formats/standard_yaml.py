@@ -37,9 +37,13 @@ def validation_problems(error: ValidationError, *, file: str) -> list[Problem]:
     return problems
 
 
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML has it (several times faster), the same results."""
+
+
 def parse_yaml(text: str, *, file: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -89,3 +93,47 @@ def standard_to_data(standard: Standard) -> dict[str, Any]:
 
 def dump_standard(standard: Standard) -> str:
     return yaml.safe_dump(standard_to_data(standard), allow_unicode=True, sort_keys=False, width=100)
+
+
+# --- where things are in the file (for lint) ----------------------------------------------------
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], duplicates: list[tuple[str, int]]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            child = f"{path}.{name}" if path else name
+            if name in seen:
+                duplicates.append((child, key.start_mark.line + 1))
+            seen.add(name)
+            lines.setdefault(child, key.start_mark.line + 1)
+            _walk(value, child, lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, f"{path}[{i}]", lines, duplicates)
+
+
+def yaml_layout(text: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """The line (1-based) of every YAML path in ``text``, and the keys repeated within one mapping
+    (YAML keeps only the last of them, silently). Both empty if the text is not valid YAML."""
+    try:
+        root = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError:
+        return {}, []
+    lines: dict[str, int] = {}
+    duplicates: list[tuple[str, int]] = []
+    if root is not None:
+        _walk(root, "", lines, duplicates)
+    return lines, duplicates
+
+
+def line_of(path: str, lines: dict[str, int]) -> int | None:
+    """The line of ``path``, or of its nearest ancestor present in the file (defaults are not)."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        path = path[:cut] if cut > 0 else ""
+    return lines.get("")

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
+from qualify.core import compare
+from qualify.core.compare import LevelComparison, StandardComparison
 from qualify.core.errors import NotFound
+from qualify.core.lint import Finding, duplicate_key, lint_data, lint_standard
 from qualify.core.standard import Standard
-from qualify.formats.standard_yaml import load_standard
+from qualify.core.text import Lang
+from qualify.formats.standard_xlsx import Imported, read_workbook, workbook_bytes
+from qualify.formats.standard_yaml import (
+    dump_standard,
+    line_of,
+    load_standard,
+    parse_yaml,
+    read_text,
+    standard_to_data,
+    yaml_layout,
+)
 
 
 def shipped_dir() -> Path:
@@ -44,3 +62,82 @@ def get_standard(ref: str) -> Standard:
         message_zh=f"没有标准 {ref!r}；已有标准：{known}",
         fields={"ref": ref},
     )
+
+
+# --- lint, compare, export, import (``qualify standard …`` and the web app) --------------------
+
+
+def standard_file(ref: str) -> Path:
+    """The file of a standard given by id (a shipped one) or by path."""
+    for path in shipped_files():
+        if path.stem == ref:
+            return path
+    return Path(ref)
+
+
+def lint_file(path: Path) -> list[Finding]:
+    """Every finding on a standard file (YAML, or a workbook written by ``export``), with its line.
+
+    Raises ``InvalidInput`` when the file cannot be read at all (missing, not YAML, not a workbook).
+    """
+    file = str(path)
+    if path.suffix.lower() == ".xlsx":
+        return lint_standard(read_workbook(path).standard, file=file)
+    text = read_text(path)
+    data = parse_yaml(text, file=file)
+    lines, repeated = yaml_layout(text)
+    stem = path.stem if path.suffix.lower() in {".yaml", ".yml"} else ""
+    found = [replace(duplicate_key(where), file=file, yaml_line=line) for where, line in repeated]
+    meaning = lint_data(data, file=file, file_stem=stem)
+    found += [replace(f, yaml_line=line_of(f.path, lines)) for f in meaning]
+    return found
+
+
+def lint(ref: str) -> list[Finding]:
+    return lint_file(standard_file(ref))
+
+
+def compare_levels(ref: str, before: int, after: int) -> LevelComparison:
+    return compare.compare_levels(get_standard(ref), before, after)
+
+
+def compare_standards(before: str, after: str) -> StandardComparison:
+    return compare.compare_standards(get_standard(before), get_standard(after))
+
+
+ExportFormat = Literal["xlsx", "yaml", "json"]
+
+
+def export_standard(ref: str, fmt: ExportFormat, lang: Lang = "zh") -> bytes:
+    """The standard as a comparison-table workbook, a YAML file or JSON (the complete standard)."""
+    standard = get_standard(ref)
+    if fmt == "xlsx":
+        return workbook_bytes(standard, lang)
+    if fmt == "yaml":
+        return dump_standard(standard).encode("utf-8")
+    return (json.dumps(standard_to_data(standard), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def import_workbook(path: Path) -> Imported:
+    """A standard from a workbook written by ``export_standard``, with the edits HR made to it."""
+    return read_workbook(path)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it: all or nothing."""
+    target = path.resolve()
+    if target.exists():
+        mode = target.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temp).chmod(mode)
+        Path(temp).replace(target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
