@@ -42,7 +42,7 @@ def report_error(error: QualifyError) -> None:
 def main(argv: list[str] | None = None) -> int:
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        result = app(args=argv, standalone_mode=False)
     except QualifyError as error:
         report_error(error)
         return 2
@@ -51,18 +51,21 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 2
+    except typer.TyperException as error:  # usage errors: bad option, missing argument
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            typer.echo(f"error: {error}", err=True)
+        return 2
     except Exception as error:  # a user never sees a traceback
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return 2
         if os.environ.get("QUALIFY_DEBUG"):
             raise
         typer.echo(f"error: internal error ({type(error).__name__}: {error}); "
                    "run again with QUALIFY_DEBUG=1 for details", err=True)
         return 2
-    return 0
+    # In non-standalone mode a command's ``typer.Exit(code)`` comes back as the return value.
+    return result if isinstance(result, int) else 0
 
 
 def run() -> None:
