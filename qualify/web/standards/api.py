@@ -21,8 +21,8 @@ from qualify.core import compare
 from qualify.core.compare import Change, LevelComparison
 from qualify.core.errors import InvalidInput, Problem
 from qualify.core.text import Text
-from qualify.formats.standard_yaml import standard_to_data
-from qualify.web.api import ErrorOut, PageParams, Paged, paginate
+from qualify.services.standards import standard_json
+from qualify.web.api import ErrorOut, Paged, PageParams, paginate
 from qualify.web.standards import pages, tables
 from qualify.web.standards.catalogue import get_visible_standard, visible_standards
 
@@ -79,7 +79,7 @@ def list_standards(request: HttpRequest, params: Query[PageParams]) -> Any:
 @router.get("/{standard_id}", response={200: dict[str, Any], **ERRORS}, url_name="standard_detail")
 def standard_detail(request: HttpRequest, standard_id: str) -> Any:
     """The complete standard in both languages, as ``qualify standard show ID --format json``."""
-    return standard_to_data(get_visible_standard(request.user, standard_id))
+    return standard_json(get_visible_standard(request.user, standard_id))
 
 
 @router.get("/{standard_id}/compare", response={200: CompareOut, **ERRORS}, url_name="standard_compare")
