@@ -226,7 +226,7 @@ def transition(state: StateT, action: Action, role: Role | Iterable[Role]) -> St
     if row is None:
         raise QualifyError(
             code="action-not-allowed-in-state",
-            message_en=f"cannot {ACTION_LABELS[action].en} a {machine} that is "
+            message_en=f"cannot {ACTION_LABELS[action].en} {ARTICLED[machine]} that is "
                        f"{STATE_LABELS[state].en}",
             message_zh=f"{MACHINE_LABELS[machine].zh}处于“{STATE_LABELS[state].zh}”状态，"
                        f"不能{ACTION_LABELS[action].zh}",
@@ -237,7 +237,7 @@ def transition(state: StateT, action: Action, role: Role | Iterable[Role]) -> St
         names_zh = "、".join(sorted(ROLE_LABELS[r].zh for r in roles)) or "无角色"
         raise QualifyError(
             code="role-may-not-do-action",
-            message_en=f"a {names_en} may not {ACTION_LABELS[action].en} a {machine} that is "
+            message_en=f"a {names_en} may not {ACTION_LABELS[action].en} {ARTICLED[machine]} that is "
                        f"{STATE_LABELS[state].en}",
             message_zh=f"{names_zh}不能对处于“{STATE_LABELS[state].zh}”状态的"
                        f"{MACHINE_LABELS[machine].zh}{ACTION_LABELS[action].zh}",
@@ -259,6 +259,8 @@ MACHINE_LABELS: dict[str, Text] = {
     "application": t("申请", "application"),
     "assignment": t("评分表", "score sheet"),
 }
+
+ARTICLED = {"cycle": "a cycle", "application": "an application", "assignment": "a score sheet"}
 
 STATE_LABELS: dict[State, Text] = {
     C.draft: t("草稿", "draft"),

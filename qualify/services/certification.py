@@ -940,7 +940,12 @@ def submit(repo: CertificationRepository, actor: Actor, application_id: int) -> 
         )
         state = transition(app.state, action, roles_for_application(repo, actor, app, cycle))
         done = repo.update_application(
-            actor, application_id, action.value, state=state, submitted_at=repo.now()
+            actor,
+            application_id,
+            action.value,
+            state=state,
+            expected_version=app.version,
+            submitted_at=repo.now(),
         )
     repo.notify(
         Notice(
@@ -960,7 +965,9 @@ def _application_step(
     with repo.atomic():
         app = visible_application(repo, actor, application_id)
         state = transition(app.state, action, roles_for_application(repo, actor, app))
-        return repo.update_application(actor, application_id, action.value, state=state, **changes)
+        return repo.update_application(
+            actor, application_id, action.value, state=state, expected_version=app.version, **changes
+        )
 
 
 def approve_jump(repo: CertificationRepository, actor: Actor, application_id: int) -> ApplicationView:
@@ -1086,7 +1093,9 @@ def assign_panel(
             )
         _require_no_panel_conflicts(repo, panel, app)
         repo.replace_assignments(actor, app.id, panel, "review")
-        done = repo.update_application(actor, app.id, Action.assign_panel.value, state=state)
+        done = repo.update_application(
+            actor, app.id, Action.assign_panel.value, state=state, expected_version=app.version
+        )
     repo.notify(
         Notice(
             "assigned-to-panel",
@@ -1252,7 +1261,9 @@ def consolidate(
             choices={k: PanelChoice(v.rating, v.comment.strip()) for k, v in choices.items()},
         )
         repo.save_panel_ratings(actor, app.id, checked)
-        return repo.update_application(actor, app.id, Action.consolidate.value, state=state)
+        return repo.update_application(
+            actor, app.id, Action.consolidate.value, state=state, expected_version=app.version
+        )
 
 
 # --- 7. decide ----------------------------------------------------------------------------------------
@@ -1321,7 +1332,7 @@ def decide(repo: CertificationRepository, actor: Actor, application_id: int) -> 
         made = repo.add_decision(
             actor, app.id, "computed", passed, app.target_level, outcome, trace, "", None
         )
-        repo.update_application(actor, app.id, Action.decide.value, state=state)
+        repo.update_application(actor, app.id, Action.decide.value, state=state, expected_version=app.version)
         return made
 
 
@@ -1345,7 +1356,7 @@ def override(
         made = repo.add_decision(
             actor, app.id, "override", passed, current.level, current.outcome, current.trace, text, current.id
         )
-        repo.update_application(actor, app.id, Action.override.value)
+        repo.update_application(actor, app.id, Action.override.value, expected_version=app.version)
         return made
 
 
@@ -1397,7 +1408,7 @@ def appeal(repo: CertificationRepository, actor: Actor, application_id: int, rea
         state = transition(app.state, Action.appeal, roles_for_application(repo, actor, app))
         rules.require_appeal_window(app.published_at, app.notice_ends_at, repo.now())
         made = repo.add_appeal(actor, app.id, text)
-        repo.update_application(actor, app.id, Action.appeal.value, state=state)
+        repo.update_application(actor, app.id, Action.appeal.value, state=state, expected_version=app.version)
         return made
 
 
@@ -1428,7 +1439,9 @@ def assign_appeal_panel(
         state = transition(app.state, Action.assign_appeal_panel, roles_for_application(repo, actor, app))
         _require_no_panel_conflicts(repo, panel, app)
         repo.replace_assignments(actor, app.id, panel, "appeal")
-        return repo.update_application(actor, app.id, Action.assign_appeal_panel.value, state=state)
+        return repo.update_application(
+            actor, app.id, Action.assign_appeal_panel.value, state=state, expected_version=app.version
+        )
 
 
 def decide_appeal(
@@ -1462,7 +1475,9 @@ def decide_appeal(
             actor, app.id, "appeal", result, current.level, current.outcome, current.trace, text, current.id
         )
         repo.decide_appeal(actor, found.id, "upheld" if upheld else "dismissed", text, made.id)
-        repo.update_application(actor, app.id, Action.decide_appeal.value, state=state)
+        repo.update_application(
+            actor, app.id, Action.decide_appeal.value, state=state, expected_version=app.version
+        )
         cycle = repo.cycle(app.cycle_id)
     repo.notify(
         Notice(
@@ -1509,7 +1524,9 @@ def certify(repo: CertificationRepository, actor: Actor, application_id: int) ->
             actor, app.id, number, app.target_level, standard.id, valid_from, valid_until
         )
         repo.set_current_level(actor, app.employee_id, app.target_level)
-        repo.update_application(actor, app.id, Action.certify.value, state=state)
+        repo.update_application(
+            actor, app.id, Action.certify.value, state=state, expected_version=app.version
+        )
         return made
 
 
@@ -1527,7 +1544,9 @@ def close_application(repo: CertificationRepository, actor: Actor, application_i
                 message_en="a passed application is certified, not closed",
                 message_zh="通过的申请应颁发证书而非结束",
             )
-        return repo.update_application(actor, app.id, Action.close.value, state=state)
+        return repo.update_application(
+            actor, app.id, Action.close.value, state=state, expected_version=app.version
+        )
 
 
 def finish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> dict[str, int]:
