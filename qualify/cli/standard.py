@@ -18,10 +18,11 @@ from qualify.cli import render
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.lint import lint_standard
 from qualify.core.text import Lang
-from qualify.formats.standard_yaml import dump_standard, standard_to_data
+from qualify.formats.standard_yaml import dump_standard
 from qualify.services import standards as service
 
-standard_app = typer.Typer(help="Read, compare, lint, export and import qualification standards.",
+standard_app = typer.Typer(help="查看、比较、检查、导出和导入任职资格标准。"
+                           "Read, compare, lint, export and import qualification standards.",
                            no_args_is_help=True)
 
 
@@ -46,8 +47,9 @@ class ImportFormat(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[LangChoice, typer.Option("--lang", help="Language of the output: zh or en.")]
-FormatOpt = Annotated[ShowFormat, typer.Option("--format", help="text for people, json for programs.")]
+LangOpt = Annotated[LangChoice, typer.Option("--lang", help="输出语言 / language of the output: zh, en.")]
+FormatOpt = Annotated[ShowFormat, typer.Option("--format", help="text 供人阅读 / for people; json 供程序 / "
+                                                                "for programs.")]
 
 
 def _lang(choice: LangChoice) -> Lang:
@@ -70,7 +72,8 @@ def _dump_json(data: Any) -> None:
 
 @standard_app.command("list")
 def list_cmd(lang: LangOpt = LangChoice.zh, fmt: FormatOpt = ShowFormat.text) -> None:
-    """The standards shipped with Qualify and their status."""
+    """随附的标准及其状态。
+    The standards shipped with Qualify and their status."""
     rows = []
     for std in service.list_standards():
         rows.append({"id": std.id, "status": std.status.value, "complete": std.completeness.complete,
@@ -92,19 +95,24 @@ def list_cmd(lang: LangOpt = LangChoice.zh, fmt: FormatOpt = ShowFormat.text) ->
 
 @standard_app.command("show")
 def show_cmd(
-    ref: Annotated[str, typer.Argument(help="A standard id (service-marketing@2.0) or a YAML file.")],
-    level: Annotated[int | None, typer.Option("--level", help="Show only this level.")] = None,
+    ref: Annotated[str, typer.Argument(help="标准编号或 YAML 文件 / a standard id (service-marketing@2.0) "
+                                            "or a YAML file.")],
+    level: Annotated[int | None, typer.Option("--level", help="只看此等级 / only this level.")] = None,
     lang: LangOpt = LangChoice.zh,
     fmt: FormatOpt = ShowFormat.text,
 ) -> None:
-    """The whole standard, or one level. --format json gives every field in both languages."""
+    """整个标准或一个等级；--format json 输出全部字段（中英文）。
+    The whole standard, or one level; --format json gives every field in both languages."""
     standard = service.get_standard(ref)
     if level is not None and standard.level(level) is None:
         raise QualifyError("level-not-found", f"{standard.id} has no level {level}; levels: "
                            f"{standard.level_numbers}", f"{standard.id} 没有 {level} 级；已有等级："
                            f"{standard.level_numbers}")
     if fmt is ShowFormat.json:
-        _dump_json(render.level_view(standard, level) if level is not None else standard_to_data(standard))
+        if level is None:
+            _dump_json(service.standard_json(standard))
+        else:
+            _dump_json(render.level_view(standard, level))
         return
     render.show_standard(render.console(), standard, _lang(lang), level)
 
@@ -112,12 +120,14 @@ def show_cmd(
 @standard_app.command("compare")
 def compare_cmd(
     refs: Annotated[list[str], typer.Argument(
-        help="ID A B: level A against level B of one standard; or ID1 ID2 / FILE1 FILE2: two standards.",
+        help="ID A B：同一标准的 A 级与 B 级 / level A against level B; ID1 ID2 或 FILE1 FILE2：两个标准 / "
+             "two standards.",
         show_default=False)],
     lang: LangOpt = LangChoice.zh,
     fmt: FormatOpt = ShowFormat.text,
 ) -> None:
-    """What changes from level A to level B, or from one standard (version, file) to another."""
+    """A 级到 B 级有何变化，或两个版本（文件）之间的差异。
+    What changes from level A to level B, or between two versions (files) of a standard."""
     language = _lang(lang)
     if len(refs) == 3:
         ref, *levels = refs
@@ -142,11 +152,13 @@ def compare_cmd(
 
 @standard_app.command("lint")
 def lint_cmd(
-    ref: Annotated[str, typer.Argument(help="A standard file (YAML, or a workbook from export) or an id.")],
+    ref: Annotated[str, typer.Argument(help="标准文件（YAML 或导出的工作簿）或编号 / a standard file (YAML, "
+                                            "or a workbook from export) or an id.")],
     lang: LangOpt = LangChoice.zh,
     fmt: FormatOpt = ShowFormat.text,
 ) -> None:
-    """Check a standard's schema and meaning. Exit 0 clean, 1 findings, 2 unreadable."""
+    """检查标准的格式与含义；退出码 0 无问题，1 有问题，2 无法读取。
+    Check a standard's schema and meaning; exit 0 clean, 1 findings, 2 unreadable."""
     language = _lang(lang)
     findings = service.lint(ref)
     if fmt is ShowFormat.json:
@@ -177,13 +189,15 @@ def _refuse(output: Path | None, lang: Lang, what_zh: str, what_en: str) -> None
 
 @standard_app.command("export")
 def export_cmd(
-    ref: Annotated[str, typer.Argument(help="A standard id or a YAML file.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx: the comparison table; yaml; json.")
+    ref: Annotated[str, typer.Argument(help="标准编号或 YAML 文件 / a standard id or a YAML file.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx 比较表 / the comparison table; yaml; "
+                                                               "json.")
                    ] = ExportFormat.xlsx,
     lang: LangOpt = LangChoice.zh,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="The file to write.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件 / output file.")] = None,
 ) -> None:
-    """Write a standard as the comparison table (xlsx), YAML or JSON. Writes all or nothing."""
+    """把标准导出为比较表（xlsx）、YAML 或 JSON；要么完整写出，要么不写。
+    Write a standard as the comparison table (xlsx), YAML or JSON: all or nothing."""
     language = _lang(lang)
     if fmt is ExportFormat.xlsx or output is not None:
         _refuse(output, language, "导出 xlsx", "exporting xlsx")
@@ -198,20 +212,22 @@ def export_cmd(
 
 @standard_app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="A workbook written by `qualify standard export`.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="The YAML (or JSON) file to write.")
-                      ] = None,
-    fmt: Annotated[ImportFormat, typer.Option("--format", help="yaml or json.")] = ImportFormat.yaml,
+    file: Annotated[Path, typer.Argument(help="由 qualify standard export 导出的工作簿 / a workbook "
+                                              "written by `qualify standard export`.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出的 YAML（或 JSON）文件 / the "
+                                                "YAML (or JSON) file to write.")] = None,
+    fmt: Annotated[ImportFormat, typer.Option("--format", help="yaml 或 / or json.")] = ImportFormat.yaml,
     lang: LangOpt = LangChoice.zh,
 ) -> None:
-    """Read a comparison-table workbook back into a standard, taking the edits made to its table."""
+    """把比较表工作簿读回为标准，并采用表中所做的修改。
+    Read a comparison-table workbook back into a standard, taking the edits made to its table."""
     language = _lang(lang)
     if output is not None:
         _refuse(output, language, "导入", "importing")
     imported = service.import_workbook(file)
     standard = imported.standard
     text = dump_standard(standard) if fmt is ImportFormat.yaml else json.dumps(
-        standard_to_data(standard), ensure_ascii=False, indent=2) + "\n"
+        service.standard_json(standard), ensure_ascii=False, indent=2) + "\n"
     to_stdout = output is None
     for edit in imported.edits:
         typer.echo(edit.line(language), err=to_stdout)

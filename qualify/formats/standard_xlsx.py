@@ -8,8 +8,9 @@ Export writes three sheets:
   ``1、…`` on separate lines; ``无`` where a level has none, ``（原文未知）`` where the source is
   unknown) and its measurement-standard row (衡量标准), and note rows (where the source ends, the
   rating rule, the source, the standard's id). Print-ready: A3 landscape, fit to width, header rows
-  repeated, frozen panes, wrapped text and row heights estimated from the text (LibreOffice and
-  some Excel versions do not size wrapped rows themselves). A hidden last column holds each row's
+  repeated, frozen panes, wrapped text, row heights estimated from the text (LibreOffice and some
+  Excel versions do not size wrapped rows themselves) and page breaks that keep a module on one
+  page where it fits. A hidden last column holds each row's
   key (``element:CODE``, ``measure:MODULE`` …), so that rows are found by key, not by position;
 - ``词汇表`` / ``Vocabularies``: every code HR data may use, in both languages, with the exams and
   the readings (for reference; import ignores it);
@@ -278,7 +279,7 @@ WRAP_CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
 WRAP_TOP_CENTRE = Alignment(wrap_text=True, vertical="top", horizontal="center")
 """Module names: at the top of their block, so that a block split over two pages shows its name."""
 BODY_PT = 10
-WIDTHS = {"zh": (11.0, 16.0, 34.0), "en": (14.0, 20.0, 44.0)}
+WIDTHS = {"zh": (11.0, 18.0, 34.0), "en": (14.0, 20.0, 44.0)}
 VOCABULARY_WIDTHS = (24.0, 36.0, 56.0, 76.0)
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from qualify.core import compare
 from qualify.core.compare import LevelComparison, StandardComparison
@@ -24,7 +24,6 @@ from qualify.formats.standard_yaml import (
     load_standard,
     parse_yaml,
     read_text,
-    standard_to_data,
     yaml_layout,
 )
 
@@ -115,7 +114,14 @@ def export_standard(ref: str, fmt: ExportFormat, lang: Lang = "zh") -> bytes:
         return workbook_bytes(standard, lang)
     if fmt == "yaml":
         return dump_standard(standard).encode("utf-8")
-    return (json.dumps(standard_to_data(standard), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json.dumps(standard_json(standard), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def standard_json(standard: Standard) -> dict[str, Any]:
+    """The complete standard as JSON data: every field, defaults and empty ones included, both
+    languages, every vocabulary code (what ``show --format json`` prints)."""
+    data: dict[str, Any] = standard.model_dump(mode="json", by_alias=True)
+    return data
 
 
 def import_workbook(path: Path) -> Imported:

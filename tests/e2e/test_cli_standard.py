@@ -226,3 +226,26 @@ def test_the_installed_console_script_lints_with_exit_codes_a_script_can_rely_on
     clean = subprocess.run([command, "standard", "lint", "service-marketing@2.0"], capture_output=True,
                            text=True, timeout=60, check=False)
     assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_show_of_a_malformed_standard_prints_one_line_per_problem_and_exits_2(
+        tmp_path: Path, capsys: Cap) -> None:
+    def break_it(data: dict[str, object]) -> None:
+        data["levels"][0]["company_experience"]["months"] = "a year"  # type: ignore[index]
+        data["modules"][1]["elements"][0]["colour"] = "red"  # type: ignore[index]
+
+    path = fixture_copy(tmp_path, break_it)
+    code, out, err = run(capsys, "standard", "show", str(path))
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"error: {path}, levels[0].company_experience.months: schema Input should be a valid integer, unable "
+        "to parse string as an integer",
+        f"error: {path}, modules[1].elements[0].colour: schema Extra inputs are not permitted",
+    ]
+
+
+def test_lint_reads_an_exported_workbook_too(tmp_path: Path, capsys: Cap) -> None:
+    book = tmp_path / "sm.xlsx"
+    run(capsys, "standard", "export", "service-marketing@2.0", "--lang", "en", "-o", str(book))
+    code, out, _ = run(capsys, "standard", "lint", str(book), "--lang", "en")
+    assert (code, out.strip()) == (0, f"{book}: no findings")
