@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from qualify.core.evaluate import evaluate
 from qualify.core.knowledge import KnowledgeStanding, allowed_levels_above, rank_knowledge
 from qualify.core.records import Employee, EvidenceRecord, ExamRecord, PersonRecord, RatingRecord
 from qualify.core.standard import Standard
-from qualify.formats.standard_yaml import dump_standard, parse_yaml, standard_from_data
+from qualify.formats.standard_yaml import standard_from_data, standard_to_data
 from qualify.services.standards import get_standard
 
 HR_ROLES = frozenset({"hr", "admin"})
@@ -281,10 +282,10 @@ class CertificationRepository(Protocol):
 
     # cycles
     def add_cycle(
-        self, actor: Actor, new: NewCycle, family: str, standard_yaml: str, sha256: str
+        self, actor: Actor, new: NewCycle, family: str, standard_text: str, sha256: str
     ) -> CycleView: ...
     def cycle(self, cycle_id: int) -> CycleView: ...
-    def cycle_standard_yaml(self, cycle_id: int) -> str: ...
+    def cycle_standard_text(self, cycle_id: int) -> str: ...
     def cycles(self) -> list[CycleView]: ...
     def set_cycle_state(self, actor: Actor, cycle_id: int, action: str, state: CycleState) -> CycleView: ...
     def save_screening(self, actor: Actor, cycle_id: int, rows: list[tuple[str, int, list[int]]]) -> None: ...
@@ -413,8 +414,8 @@ _FROZEN: dict[str, Standard] = {}  # sha256 → parsed standard; immutable value
 
 
 def freeze_standard(standard: Standard) -> tuple[str, str]:
-    """The standard as the canonical YAML text a cycle keeps, and its SHA-256."""
-    text = dump_standard(standard)
+    """The standard as the canonical JSON text a cycle keeps, and its SHA-256."""
+    text = json.dumps(standard_to_data(standard), ensure_ascii=False, separators=(",", ":"))
     return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -423,7 +424,7 @@ def cycle_standard(repo: CertificationRepository, cycle: CycleView) -> Standard:
     found = _FROZEN.get(cycle.standard_sha256)
     if found is not None:
         return found
-    text = repo.cycle_standard_yaml(cycle.id)
+    text = repo.cycle_standard_text(cycle.id)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != cycle.standard_sha256:
         raise QualifyError(
             code="frozen-standard-altered",
@@ -431,7 +432,7 @@ def cycle_standard(repo: CertificationRepository, cycle: CycleView) -> Standard:
             message_zh=f"周期 {cycle.id} 保存的标准 {cycle.standard_id} 副本被改动",
             fields={"cycle": cycle.id},
         )
-    standard = standard_from_data(parse_yaml(text, file=cycle.standard_id), file=cycle.standard_id)
+    standard = standard_from_data(json.loads(text), file=cycle.standard_id)
     _FROZEN[cycle.standard_sha256] = standard
     return standard
 

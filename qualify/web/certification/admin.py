@@ -26,7 +26,7 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 class CycleAdmin(ReadOnly):
     list_display = ("name", "family", "standard_id", "state", "opens_on", "closes_on")
     list_filter = ("state", "family")
-    exclude = ("standard_yaml",)
+    exclude = ("standard_text",)
 
 
 @admin.register(m.Application)

@@ -32,7 +32,7 @@ class Cycle(models.Model):
     name = models.CharField(_("name"), max_length=200)
     family = models.CharField(_("job family"), max_length=100, db_index=True)
     standard_id = models.CharField(_("standard"), max_length=100)
-    standard_yaml = models.TextField(_("standard (frozen copy)"), editable=False)
+    standard_text = models.TextField(_("standard (frozen copy, canonical JSON)"), editable=False)
     standard_sha256 = models.CharField(_("standard SHA-256"), max_length=64, editable=False)
     state = models.CharField(_("state"), max_length=20, choices=_choices(CycleState), default="draft")
     opens_on = models.DateField(_("applications open"))

@@ -17,6 +17,7 @@ from qualify.web.certification.application_views import checks_of
 from qualify.web.certification.common import actor, attempt, lang, repo, state_name, visible_application
 from qualify.web.certification.forms import AppealDecisionForm, AppealForm
 from qualify.web.certification.pdf import CertificateText, NoChineseFont, certificate_pdf
+from qualify.web.certification.repository import cycle_view
 
 
 @login_required
@@ -111,8 +112,6 @@ def _certificate_or_404(request: HttpRequest, number: str) -> m.Certificate:
 
 
 def _texts(cert: m.Certificate) -> CertificateText:
-    from qualify.formats.standard_yaml import parse_yaml, standard_from_data
-
     cycle = cert.application.cycle if cert.application_id else None
     zh_level, en_level, zh_std, en_std = (
         f"{cert.level}级",
@@ -121,9 +120,7 @@ def _texts(cert: m.Certificate) -> CertificateText:
         cert.standard_id,
     )
     if cycle is not None:
-        standard = standard_from_data(
-            parse_yaml(cycle.standard_yaml, file=cycle.standard_id), file=cycle.standard_id
-        )
+        standard = svc.cycle_standard(repo(), cycle_view(cycle))
         level = standard.level(cert.level)
         if level is not None:
             zh_level, en_level = level.name.zh, level.name.en

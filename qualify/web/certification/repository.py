@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -326,13 +327,13 @@ class DjangoRepository:
             raise _missing("cycle", cycle_id) from None
 
     def add_cycle(
-        self, actor: Actor, new: NewCycle, family: str, standard_yaml: str, sha256: str
+        self, actor: Actor, new: NewCycle, family: str, standard_text: str, sha256: str
     ) -> CycleView:
         c = m.Cycle.objects.create(
             name=new.name,
             family=family,
-            standard_id=standard_id_of(standard_yaml, new),
-            standard_yaml=standard_yaml,
+            standard_id=standard_id_of(standard_text),
+            standard_text=standard_text,
             standard_sha256=sha256,
             opens_on=new.opens_on,
             closes_on=new.closes_on,
@@ -341,14 +342,14 @@ class DjangoRepository:
             notice_days=new.notice_days,
             created_by=_user(actor),
         )
-        self._audit(actor, "create", "cycle", c.pk, None, _plain(c, exclude=["standard_yaml"]))
+        self._audit(actor, "create", "cycle", c.pk, None, _plain(c, exclude=["standard_text"]))
         return cycle_view(c)
 
     def cycle(self, cycle_id: int) -> CycleView:
         return cycle_view(self._cycle(cycle_id))
 
-    def cycle_standard_yaml(self, cycle_id: int) -> str:
-        return self._cycle(cycle_id).standard_yaml
+    def cycle_standard_text(self, cycle_id: int) -> str:
+        return self._cycle(cycle_id).standard_text
 
     def cycles(self) -> list[CycleView]:
         return [cycle_view(c) for c in m.Cycle.objects.all()]
@@ -857,9 +858,7 @@ def _user(actor: Actor) -> Any:
     return actor.handle if getattr(actor.handle, "is_authenticated", False) else None
 
 
-def standard_id_of(standard_yaml: str, new: NewCycle) -> str:
-    """The id ``FAMILY@VERSION`` of the frozen standard (``new.standard_id`` may be a path)."""
-    from qualify.formats.standard_yaml import parse_yaml
-
-    data = parse_yaml(standard_yaml, file=new.standard_id)
+def standard_id_of(standard_text: str) -> str:
+    """The id ``FAMILY@VERSION`` of the frozen standard (what was asked for may have been a path)."""
+    data = json.loads(standard_text)
     return f"{data['family']}@{data['version']}"
