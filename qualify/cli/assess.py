@@ -81,6 +81,10 @@ def assess_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
                                                 "instead of stdout.")] = None,
     lang: LangOption = Language.en,
+    all_checks: Annotated[bool, typer.Option(
+        "--all-checks", help="xlsx: list the checks short of pass at every level, not only at the levels "
+        "within reach (the current level plus as many as the knowledge policy allows, at least one).")]
+    = False,
 ) -> None:
     """Assess every employee of a standard's job family at every level, check by check."""
     language = _lang(lang)
@@ -91,7 +95,7 @@ def assess_cmd(
     assessment = assess(standard, data, parse_date(as_of, "--as-of"), stage)
     decisions = _with_progress(assessment, language)
     write_decisions(decisions, fmt.value, language, assessment.standard, assessment.employees,
-                    path=output, stdout=sys.stdout)
+                    path=output, stdout=sys.stdout, reach=None if all_checks else assessment.reach)
     sys.stdout.flush()
     _print_summary(assessment.summary(), language)
 

@@ -4,10 +4,11 @@
 - ``text``: a block per person with every check short of pass; ``trace_text`` is the full trace of
   one person (``qualify explain``);
 - ``xlsx``: a sheet with one row per person (id, name, org unit, current level, highest eligible
-  level, the outcome per level) and sheets with every failing or missing check and what to do about
-  it; filters, frozen headers, column widths. Written in openpyxl's write-only mode (constant memory);
-  a sheet that would pass Excel's row limit continues on the next one. Cells that start with
-  ``= + - @`` are neutralised with a leading apostrophe.
+  level, the outcome per level) and a sheet with the failing or missing checks and what to do about
+  them, at the levels within each person's reach (up to ``reach`` levels above the current level;
+  ``None``: every level); filters, frozen headers, column widths. Written in openpyxl's write-only
+  mode (constant memory); a sheet that would pass Excel's row limit continues on the next one.
+  Cells that start with ``= + - @`` are neutralised with a leading apostrophe.
 
 Files are written atomically: to a temporary file beside the target, renamed over it when complete.
 """
@@ -253,7 +254,9 @@ class _Sheet:
 
 
 def write_xlsx(decisions: Iterable[Decision], path: Path, lang: Lang, standard: Standard,
-               employees: Mapping[str, Employee]) -> None:
+               employees: Mapping[str, Employee], *, reach: int | None = None) -> None:
+    """The workbook for HR; the checks sheet lists the checks short of pass at the levels up to
+    ``current_level + reach`` (every level when ``reach`` is ``None``)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -274,7 +277,10 @@ def write_xlsx(decisions: Iterable[Decision], path: Path, lang: Lang, standard: 
         by_level = {ld.level: outcome_names[ld.outcome] for ld in decision.levels}
         people.append([decision.employee_id, name, unit, decision.current_level,
                        decision.highest_eligible_level] + [by_level.get(n, "") for n in levels])
+        top = decision.current_level + reach if reach is not None else None
         for ld in decision.levels:
+            if top is not None and ld.level > top:
+                continue
             for check in ld.checks:
                 if check.outcome is CheckOutcome.passed:
                     continue
@@ -291,7 +297,7 @@ def write_xlsx(decisions: Iterable[Decision], path: Path, lang: Lang, standard: 
 
 def write_decisions(decisions: Iterable[Decision], fmt: Format, lang: Lang, standard: Standard,
                     employees: Mapping[str, Employee], *, path: Path | None = None,
-                    stdout: IO[str] | None = None) -> None:
+                    stdout: IO[str] | None = None, reach: int | None = None) -> None:
     """Write ``decisions`` to ``path`` atomically, or (jsonl and text) to ``stdout``."""
     def body(out: IO[str]) -> None:
         if fmt == "jsonl":
@@ -303,7 +309,7 @@ def write_decisions(decisions: Iterable[Decision], fmt: Format, lang: Lang, stan
         if path is None:
             raise ValueError("an xlsx output needs a file")
         with atomic_path(path) as temporary:
-            write_xlsx(decisions, temporary, lang, standard, employees)
+            write_xlsx(decisions, temporary, lang, standard, employees, reach=reach)
         return
     if path is None:
         if stdout is None:

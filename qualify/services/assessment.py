@@ -20,7 +20,7 @@ from typing import Literal
 from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import NotFound, QualifyError
 from qualify.core.evaluate import evaluate
-from qualify.core.knowledge import KnowledgeStanding, rank_knowledge
+from qualify.core.knowledge import KnowledgeStanding, most_allowed_levels_above, rank_knowledge
 from qualify.core.records import Employee, Organisation, PersonRecord
 from qualify.core.standard import Standard
 from qualify.services.standards import get_standard, list_standards
@@ -115,6 +115,12 @@ class Assessment:
     def people(self) -> int:
         return len(self.employees)
 
+    @property
+    def reach(self) -> int:
+        """How many levels above the current level a person may apply for at best (at least one):
+        the levels whose failing checks matter to them."""
+        return max(1, most_allowed_levels_above(self.standard.knowledge.policy))
+
     def decisions(self) -> Iterator[Decision]:
         for decision in self._produce():
             self._counter.add(decision)
@@ -202,7 +208,9 @@ class Explanation:
 def explain(standard_ref: str | None, data_path: Path, employee_id: str, level: int | None,
             as_of: dt.date, stage: Stage | str = Stage.certification) -> Explanation:
     """One person's full trace, ranked within the whole organisation read from ``data_path``."""
-    from qualify.formats.hrdata import read_hr_data, to_organisation
+    import polars as pl
+
+    from qualify.formats.hrdata import SHEET_NAMES, HRFrames, read_hr_data, to_organisation
 
     standard = resolve_standard(standard_ref)
     if level is not None and standard.level(level) is None:
@@ -210,14 +218,18 @@ def explain(standard_ref: str | None, data_path: Path, employee_id: str, level: 
                        message_en=f"{standard.id} has no level {level}; levels: {standard.level_numbers}",
                        message_zh=f"{standard.id} 没有 {level} 级；已有等级：{standard.level_numbers}",
                        fields={"level": level})
-    organisation = to_organisation(read_hr_data(Path(data_path), standard))
-    person = organisation.person(employee_id)
+    frames = read_hr_data(Path(data_path), standard)
+    # only this person's rows become records; the ranking needs everyone's employees and exams rows
+    mine = HRFrames(**{name: frames.sheet(name).filter(pl.col("employee_id") == employee_id)
+                       for name in SHEET_NAMES})
+    person = to_organisation(mine).person(employee_id)
     if person is None:
         raise NotFound(code="employee-not-found",
                        message_en=f"no employee {employee_id!r} in {data_path}",
                        message_zh=f"{data_path} 中没有员工 {employee_id!r}",
                        fields={"employee_id": employee_id})
-    standing = rank_knowledge(standard, organisation.employees, organisation.exams).get(employee_id)
+    cohort = to_organisation(HRFrames.of(employees=frames.employees, exams=frames.exams))
+    standing = rank_knowledge(standard, cohort.employees, cohort.exams).get(employee_id)
     decision = evaluate(standard, person, as_of=as_of, stage=stage, knowledge=standing)
     return Explanation(standard=standard, employee=person.employee, decision=decision, knowledge=standing,
                        level=level)

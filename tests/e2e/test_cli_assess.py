@@ -217,3 +217,16 @@ def test_generate_a_workbook(tmp_path: Path) -> None:
     assert run("generate", "--employees", "10", "--as-of", AS_OF, "--standard", MINI, "-o", str(out)) == 0
     assert {"employees", "performance", "exams", "evidence", "ratings"} <= set(load_workbook(out).sheetnames)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["org.xlsx"]
+
+
+def test_the_xlsx_lists_checks_within_reach_unless_all_checks_are_asked_for(
+        data: Path, tmp_path: Path) -> None:
+    def levels_of_00026(*extra: str) -> set[int]:
+        out = tmp_path / f"assessment{len(extra)}.xlsx"
+        assert run("assess", str(data), "--standard", MINI, "--as-of", AS_OF, "-o", str(out), *extra) == 0
+        rows = list(load_workbook(out).worksheets[1].iter_rows(min_row=2, values_only=True))
+        return {row[3] for row in rows if row[0] == "00026"}
+
+    # current level 0; the knowledge policy lets the best apply two levels above
+    assert levels_of_00026() == {2}
+    assert levels_of_00026("--all-checks") == {2, 3, 4, 5}
