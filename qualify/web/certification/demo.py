@@ -158,7 +158,7 @@ def seed_demo_cycle(standard: Standard) -> list[str]:
                 svc.decide(repo, hr, app_id)
         states[step] = app_id
     made.append(f"{CURRENT}: applications {', '.join(f'#{i} {s}' for s, i in states.items())}; "
-                "log in as assessor to score, as assessor2 (lead) to consolidate")
+                "log in as assessor to score, as assessor2 (the lead, same password) to consolidate")
     return made
 
 
