@@ -41,6 +41,12 @@ def serve(
 
     os.environ["QUALIFY_MODE"] = "serve"
     server.require_secret()
+    if not _port_free(host, port):
+        raise QualifyError(
+            code="port-in-use",
+            message_en=f"{host}:{port} is in use; choose another with --port",
+            message_zh=f"{host}:{port} 已被占用；请用 --port 指定其他端口",
+        )
     server.setup("serve")
     pending = server.pending_migrations()
     if pending:
