@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Action, ApplicationState, Role
@@ -162,24 +163,14 @@ def _button(action: Action, app: svc.ApplicationView, allowed: set[Action]) -> b
     return action in allowed
 
 
-ACTION_LABELS = {
-    "submit": "Submit the application",
-    "approve_jump": "Approve the jump",
-    "reject_jump": "Send the jump back",
-    "decide": "Decide from the standard",
-    "certify": "Issue the certificate",
-    "close": "Close (not passed)",
-    "withdraw": "Withdraw",
-}
-
-APPLICATION_STEPS = {
-    "submit": (svc.submit, "Submitted. You will be told when the result is published."),
-    "withdraw": (svc.withdraw, "The application was withdrawn."),
-    "approve_jump": (svc.approve_jump, "The jump is approved."),
-    "reject_jump": (svc.reject_jump, "The jump was sent back to the applicant."),
-    "decide": (svc.decide, "The decision was computed from the standard."),
-    "certify": (svc.certify, "The certificate was issued."),
-    "close": (svc.close_application, "The application is closed."),
+APPLICATION_STEPS: dict[str, tuple[Any, Any]] = {
+    "submit": (svc.submit, gettext_lazy("Submitted. You will be told when the result is published.")),
+    "withdraw": (svc.withdraw, gettext_lazy("The application was withdrawn.")),
+    "approve_jump": (svc.approve_jump, gettext_lazy("The jump is approved.")),
+    "reject_jump": (svc.reject_jump, gettext_lazy("The jump was sent back to the applicant.")),
+    "decide": (svc.decide, gettext_lazy("The decision was computed from the standard.")),
+    "certify": (svc.certify, gettext_lazy("The certificate was issued.")),
+    "close": (svc.close_application, gettext_lazy("The application is closed.")),
 }
 
 
@@ -191,7 +182,7 @@ def application_action(request: HttpRequest, application_id: int) -> HttpRespons
     if step is None:
         raise Http404("no such action")
     function, done = step
-    attempt(request, function, repo(), actor(request), application_id, done=_(done))
+    attempt(request, function, repo(), actor(request), application_id, done=str(done))
     return redirect("certification:application", application_id=application_id)
 
 

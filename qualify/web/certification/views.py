@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Action, CycleState, Role
@@ -159,14 +160,17 @@ def _may_cycle(c: svc.CycleView, action: Action, roles: set[Role]) -> bool:
     return may(c.state, action, roles)
 
 
-CYCLE_STEPS = {
-    "open": (svc.open_cycle, "The cycle is open for applications."),
-    "screen": (svc.screen_cycle, "Screening is done."),
-    "close_applications": (svc.close_applications, "Applications are closed; the panels can score."),
-    "publish": (svc.publish, "The results are published for the notice period."),
-    "finish": (svc.finish, "Passed applications are certified; the others are closed."),
-    "close": (svc.close_cycle, "The cycle is closed."),
-    "cancel": (svc.cancel_cycle, "The cycle is cancelled."),
+CYCLE_STEPS: dict[str, tuple[Any, Any]] = {
+    "open": (svc.open_cycle, gettext_lazy("The cycle is open for applications.")),
+    "screen": (svc.screen_cycle, gettext_lazy("Screening is done.")),
+    "close_applications": (
+        svc.close_applications,
+        gettext_lazy("Applications are closed; the panels can score."),
+    ),
+    "publish": (svc.publish, gettext_lazy("The results are published for the notice period.")),
+    "finish": (svc.finish, gettext_lazy("Passed applications are certified; the others are closed.")),
+    "close": (svc.close_cycle, gettext_lazy("The cycle is closed.")),
+    "cancel": (svc.cancel_cycle, gettext_lazy("The cycle is cancelled.")),
 }
 
 
@@ -178,7 +182,7 @@ def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if step is None:
         raise Http404("no such action")
     function, done = step
-    attempt(request, function, repo(), actor(request), cycle_id, done=_(done))
+    attempt(request, function, repo(), actor(request), cycle_id, done=str(done))
     return redirect("certification:cycle", cycle_id=cycle_id)
 
 
