@@ -1,0 +1,104 @@
+"""The web app speaks Chinese everywhere: every message of the zh-hans catalogs is translated, none is
+fuzzy, placeholders match, and the compiled .mo says what the .po says."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+import qualify.web
+
+WEB = Path(qualify.web.__file__).parent
+CATALOGS = sorted(WEB.rglob("locale/zh_Hans/LC_MESSAGES/django.po"))
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{(\w+)\}")
+
+
+def _unquote(lines: list[str]) -> str:
+    return "".join(ast.literal_eval(line) for line in lines)
+
+
+def parse_po(path: Path) -> list[dict[str, object]]:
+    """The entries of a .po file: msgid, msgid_plural, msgstrs, flags (the header is left out)."""
+    entries: list[dict[str, object]] = []
+    current: dict[str, object] = {}
+    key = ""
+    chunks: dict[str, list[str]] = {}
+
+    def finish() -> None:
+        nonlocal current, chunks
+        if chunks:
+            entry = {k: _unquote(v) for k, v in chunks.items()}
+            entry["flags"] = current.get("flags", set())
+            if entry.get("msgid"):
+                entries.append(entry)
+        current, chunks = {}, {}
+
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line:
+            finish()
+        elif line.startswith("#,"):
+            if chunks:
+                finish()
+            current["flags"] = {f.strip() for f in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            chunks[key].append(line)
+        else:
+            key, _, rest = line.partition(" ")
+            if key == "msgid" and chunks:
+                finish()
+            chunks[key] = [rest]
+    finish()
+    return entries
+
+
+def test_there_is_a_zh_hans_catalog_for_the_web_app() -> None:
+    assert WEB / "locale/zh_Hans/LC_MESSAGES/django.po" in CATALOGS
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: str(p.relative_to(WEB)))
+def test_every_message_is_translated_and_none_is_fuzzy(catalog: Path) -> None:
+    entries = parse_po(catalog)
+    assert len(entries) > 10
+    untranslated = [e["msgid"] for e in entries if not (e.get("msgstr") or e.get("msgstr[0]"))]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]  # type: ignore[operator]
+    assert untranslated == [], f"untranslated in {catalog.name}: {untranslated[:20]}"
+    assert fuzzy == [], f"fuzzy in {catalog.name}: {fuzzy[:20]}"
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: str(p.relative_to(WEB)))
+def test_translations_keep_every_placeholder(catalog: Path) -> None:
+    wrong = []
+    for entry in parse_po(catalog):
+        source = set(PLACEHOLDER.findall(str(entry["msgid"]) + str(entry.get("msgid_plural", ""))))
+        for key in ("msgstr", "msgstr[0]"):
+            if entry.get(key) and set(PLACEHOLDER.findall(str(entry[key]))) != source:
+                wrong.append(entry["msgid"])
+    assert wrong == []
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda p: str(p.relative_to(WEB)))
+def test_the_compiled_catalog_matches_the_source(catalog: Path) -> None:
+    compiled = catalog.with_suffix(".mo")
+    assert compiled.exists(), f"run compilemessages: {compiled} is missing"
+    with compiled.open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    stale = []
+    for entry in parse_po(catalog):
+        msgid = str(entry["msgid"])
+        if "msgid_plural" in entry:
+            got = translations.ngettext(msgid, str(entry["msgid_plural"]), 1)
+            want = entry.get("msgstr[0]")
+        else:
+            got, want = translations.gettext(msgid), entry.get("msgstr")
+        if "msgctxt" in entry:
+            continue  # contexts are checked by gettext itself
+        if got != want:
+            stale.append(msgid)
+    assert stale == [], f"{compiled} is older than its .po; run compilemessages: {stale[:10]}"
