@@ -9,12 +9,13 @@ audience and scope ladders, project kind, outcome, deliverables), summed per per
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from qualify.batch.texts import FAIL, MISSING, PASS, Block, Texts, TextTable, block, distinct, spread
+from qualify.batch.texts import FAIL, MISSING, PASS, Block, Ids, Texts, TextTable, block, pid_of, row_keys
 from qualify.core import messages as msg
 from qualify.core.standard import Element, Measure, Module, Requirement, Standard
 from qualify.core.text import Text
@@ -26,12 +27,13 @@ Counts = npt.NDArray[np.int64]
 
 
 def lowest_ratings(people: pl.DataFrame, ratings: pl.DataFrame, standard: Standard) -> pl.DataFrame:
-    """Per (pid, level, element): the lowest rating on the behaviour ladder and how many there are."""
+    """Per (pid, level, element): the lowest rating on the behaviour ladder (the first seen among
+    equals) and how many ratings there are."""
     ladder = standard.vocabularies.codes("behaviour_ratings")
     return (
         ratings.lazy()
-        .join(people.lazy().select("employee_id", "pid"), on="employee_id", how="inner",
-              maintain_order="left")
+        .with_columns(pid_of(people).alias("pid"))
+        .filter(pl.col("pid").is_not_null())
         .with_columns(pl.col("rating").replace_strict(ladder, list(range(len(ladder))), default=-1,
                                                       return_dtype=pl.Int64).alias("_rank"))
         .group_by("pid", "level", "element", maintain_order=True)
@@ -49,36 +51,41 @@ def _rating_name(standard: Standard, code: str) -> Text:
 def behaviour_blocks(people: pl.DataFrame, lowest: pl.DataFrame, standard: Standard,
                      table: TextTable) -> dict[int, list[Block]]:
     n = people.height
-    rule = standard.behaviour_rule
-    passing = tuple(rule.passing)
+    passing = tuple(standard.behaviour_rule.passing)
     passing_names = tuple(_rating_name(standard, code) for code in passing)
+    seen = sorted(set(lowest.get_column("lowest").to_list()))
+    lookup = pl.Series([None, *seen], dtype=pl.String)
+    lowest = lowest.with_columns(
+        pl.col("lowest").replace_strict(seen, list(range(1, len(seen) + 1)), return_dtype=pl.Int64)
+        .alias("code"))
     parts = lowest.partition_by("level", "element", as_dict=True) if lowest.height else {}
+    outcome = (pl.when(pl.col("lowest").is_null()).then(MISSING)
+               .when(pl.col("lowest").is_in(passing)).then(PASS).otherwise(FAIL))
     blocks: dict[int, list[Block]] = {}
     for level in standard.level_numbers:
         blocks[level] = []
         for _, element, _ in standard.elements_at(level):
+            code = np.zeros(n, dtype=np.int64)
+            count = np.zeros(n, dtype=np.int64)
             part = parts.get((level, element.code))
-            if part is None:
-                part = pl.DataFrame(schema={"pid": pl.UInt32, "lowest": pl.String, "count": pl.Int64})
-            pids = part.get_column("pid")
-            frame = pl.DataFrame([spread("lowest", n, pids, part.get_column("lowest")),
-                                  spread("count", n, pids, part.get_column("count")).fill_null(0)])
-            outcome = frame.select(
-                pl.when(pl.col("lowest").is_null()).then(MISSING)
-                .when(pl.col("lowest").is_in(passing)).then(PASS).otherwise(FAIL).cast(pl.UInt8)
-            ).to_series().to_numpy()
-            inverse, first = distinct(frame)
+            if part is not None:
+                pids = part.get_column("pid").to_numpy()
+                code[pids] = part.get_column("code").to_numpy()
+                count[pids] = part.get_column("count").to_numpy()
 
-            def texts(row: int, element: Element = element, level: int = level,
-                      frame: pl.DataFrame = frame) -> Texts:
-                code, how_many = frame.row(row)
-                name = _rating_name(standard, code) if code is not None else None
-                return (msg.behaviour_actual(code, how_many), msg.behaviour_required(passing),
+            def combinations(rows: Ids, code: Ids = code, count: Ids = count) -> pl.DataFrame:
+                return pl.DataFrame([lookup.gather(code[rows]).alias("lowest"),
+                                     pl.Series("count", count[rows], dtype=pl.Int64)])
+
+            def texts(values: tuple[Any, ...], element: Element = element, level: int = level) -> Texts:
+                rating, how_many = values
+                name = _rating_name(standard, rating) if rating is not None else None
+                return (msg.behaviour_actual(rating, how_many), msg.behaviour_required(passing),
                         msg.behaviour_check(element.name, level, name, how_many, passing_names),
                         msg.behaviour_gap(element.name, level, name, passing_names))
 
-            blocks[level].append(block(level, msg.behaviour_rule(element.code), outcome, inverse, first,
-                                       table, texts))
+            blocks[level].append(block(level, msg.behaviour_rule(element.code), row_keys([code, count]),
+                                       combinations, outcome, table, texts))
     return blocks
 
 
@@ -91,23 +98,59 @@ def _signature(req: Requirement) -> tuple[object, ...]:
             req.outcome, tuple(req.deliverables))
 
 
-def _matches(req: Requirement, standard: Standard) -> pl.Expr:
-    """Whether an evidence record counts for ``req`` (``qualify.core.evidence.matches``)."""
+def _codes(column: str, codes: list[str]) -> pl.Expr:
+    """A code column as its index in ``codes`` (-1: empty or another code)."""
+    return pl.col(column).replace_strict(codes, list(range(len(codes))), default=-1,
+                                         return_dtype=pl.Int64).fill_null(-1)
+
+
+def _matches(req: Requirement, standard: Standard, bits: dict[str, int]) -> pl.Expr:
+    """Whether an evidence record counts for ``req`` (``qualify.core.evidence.matches``), over the
+    columns encoded by ``requirement_counts``."""
     v = standard.vocabularies
-    match = pl.col("activity") == req.activity
+
+    def index(ladder: str, code: str) -> int:
+        return v.rank(ladder, code)
+
+    # a code the standard's vocabulary lacks matches no (checked) record
+    unknown_outcome = req.outcome is not None and index("outcomes", req.outcome) < 0
+    if index("activities", req.activity) < 0 or unknown_outcome:
+        return pl.lit(False)
+    match = pl.col("activity") == index("activities", req.activity)
     if req.roles:
-        match = match & pl.col("role").is_in(req.roles).fill_null(False)
+        match = match & pl.col("role").is_in([index("roles", c) for c in req.roles if c in v.codes("roles")])
     if req.min_audience is not None:
-        match = match & (pl.col("_audience") >= max(v.rank("audience_ranks", req.min_audience), 0))
+        match = match & (pl.col("audience") >= max(index("audience_ranks", req.min_audience), 0))
     if req.min_scope is not None:
-        match = match & (pl.col("_scope") >= max(v.rank("scopes", req.min_scope), 0))
+        match = match & (pl.col("scope") >= max(index("scopes", req.min_scope), 0))
     if req.project_kinds:
-        match = match & pl.col("project_kind").is_in(req.project_kinds).fill_null(False)
+        kinds = [index("project_kinds", c) for c in req.project_kinds if c in v.codes("project_kinds")]
+        match = match & pl.col("project_kind").is_in(kinds)
     if req.outcome is not None:
-        match = match & (pl.col("outcome") == req.outcome).fill_null(False)
-    for code in req.deliverables:
-        match = match & pl.col("deliverables").list.contains(code).fill_null(False)
-    return match.fill_null(False)
+        match = match & (pl.col("outcome") == index("outcomes", req.outcome))
+    if req.deliverables:
+        need = 0
+        for code in req.deliverables:
+            if code in bits:
+                need |= bits[code]
+            else:  # beyond the bit set (more than 62 deliverables in the requirements)
+                match = match & pl.col("deliverables").list.contains(code).fill_null(False)
+        match = match & ((pl.col("_deliverables") & need) == need)
+    return match
+
+
+def _deliverable_bits(deliverables: pl.Series, bits: dict[str, int]) -> Ids:
+    """Per record, the set of its deliverables (of those in ``bits``) as a bit set."""
+    lengths = deliverables.list.len().fill_null(0).to_numpy().astype(np.int64)
+    flat = deliverables.explode(empty_as_null=False, keep_nulls=False)
+    values = flat.replace_strict(list(bits), list(bits.values()), default=0, return_dtype=pl.Int64) \
+        .fill_null(0).to_numpy()
+    out = np.zeros(len(lengths), dtype=np.int64)
+    if len(values):
+        starts = np.cumsum(lengths) - lengths
+        sums = np.bitwise_or.reduceat(values, np.minimum(starts, len(values) - 1))
+        out = np.where(lengths > 0, sums, 0)
+    return out
 
 
 def requirement_counts(people: pl.DataFrame, evidence: pl.DataFrame, standard: Standard,
@@ -123,20 +166,30 @@ def requirement_counts(people: pl.DataFrame, evidence: pl.DataFrame, standard: S
     if not reqs:
         return {}
     v = standard.vocabularies
-
-    def rung(column: str, ladder: str) -> pl.Expr:
-        codes = v.codes(ladder)
-        return pl.col(column).replace_strict(codes, list(range(len(codes))), default=-1,
-                                             return_dtype=pl.Int64).fill_null(-1)
-
-    names = [f"r{i}" for i in range(len(reqs))]
-    sums = (
+    wanted = sorted({code for req in reqs.values() for code in req.deliverables})
+    bits = {code: 1 << i for i, code in enumerate(wanted[:62])}
+    records = (
         evidence.lazy()
         .filter(pl.col("date") <= pl.lit(as_of))
-        .join(people.lazy().select("employee_id", "pid"), on="employee_id", how="inner")
-        .with_columns(rung("audience", "audience_ranks").alias("_audience"),
-                      rung("scope", "scopes").alias("_scope"))
-        .select("pid", *[_matches(req, standard).alias(name)
+        .select(
+            pid_of(people).alias("pid"),
+            _codes("activity", v.codes("activities")).alias("activity"),
+            _codes("role", v.codes("roles")).alias("role"),
+            _codes("audience", v.codes("audience_ranks")).alias("audience"),
+            _codes("scope", v.codes("scopes")).alias("scope"),
+            _codes("project_kind", v.codes("project_kinds")).alias("project_kind"),
+            _codes("outcome", v.codes("outcomes")).alias("outcome"),
+            "deliverables",
+        )
+        .filter(pl.col("pid").is_not_null())
+        .collect()
+    )
+    records = records.with_columns(
+        pl.Series("_deliverables", _deliverable_bits(records.get_column("deliverables"), bits)))
+    names = [f"r{i}" for i in range(len(reqs))]
+    sums = (
+        records.lazy()
+        .select("pid", *[_matches(req, standard, bits).alias(name)
                          for name, req in zip(names, reqs.values(), strict=True)])
         .group_by("pid")
         .agg(pl.col(names).sum())
@@ -168,25 +221,27 @@ def _measure_block(module: Module, measure: Measure, counts: dict[tuple[object, 
                    table: TextTable) -> Block:
     reqs = measure.requirements
     rule = msg.measure_rule(module.code)
-    if not reqs:
-        outcome = np.full(n, MISSING, dtype=np.uint8)
-        rows: tuple[msg.MeasureRow, ...] = ()
-        inverse = np.zeros(n, dtype=np.int64)
-        first = np.zeros(1 if n else 0, dtype=np.int64)
-        return block(measure.level, rule, outcome, inverse, first, table,
-                     lambda row: (msg.measure_actual(rows), msg.measure_required(rows),
-                                  msg.measure_check(module.name, measure.level, rows),
-                                  msg.measure_gap(module.name, measure.level, rows)))
-    frame = pl.DataFrame({f"c{i}": counts[_signature(req)] for i, req in enumerate(reqs)})
-    met = pl.all_horizontal([pl.col(f"c{i}") >= req.min_count for i, req in enumerate(reqs)])
-    outcome = frame.select(pl.when(met).then(PASS).otherwise(FAIL).cast(pl.UInt8)).to_series().to_numpy()
-    inverse, first = distinct(frame)
+    columns = [counts[_signature(req)] for req in reqs]
+    names = [f"c{i}" for i in range(len(reqs))]
+    key = row_keys(columns) if reqs else np.zeros(n, dtype=np.int64)
 
-    def texts(row: int) -> Texts:
-        found = frame.row(row)
-        rows = tuple((req.code, req.text, int(c), req.min_count) for req, c in zip(reqs, found, strict=True))
+    def combinations(rows: Ids) -> pl.DataFrame:
+        if not reqs:
+            return pl.DataFrame({"none": np.zeros(len(rows), dtype=np.int64)})
+        return pl.DataFrame([pl.Series(name, c[rows], dtype=pl.Int64) for name, c in zip(names, columns,
+                                                                                         strict=True)])
+
+    if reqs:
+        met = pl.all_horizontal([pl.col(name) >= req.min_count
+                                 for name, req in zip(names, reqs, strict=True)])
+        outcome = pl.when(met).then(PASS).otherwise(FAIL)
+    else:
+        outcome = pl.lit(MISSING)  # no countable requirement: only assessors can judge it
+
+    def texts(found: tuple[Any, ...]) -> Texts:
+        rows = tuple((req.code, req.text, int(c), req.min_count) for req, c in zip(reqs, found, strict=False))
         return (msg.measure_actual(rows), msg.measure_required(rows),
                 msg.measure_check(module.name, measure.level, rows),
                 msg.measure_gap(module.name, measure.level, rows))
 
-    return block(measure.level, rule, outcome, inverse, first, table, texts)
+    return block(measure.level, rule, key, combinations, outcome, table, texts)

@@ -61,13 +61,12 @@ def evaluate_batch(standard: Standard, frames: HRFrames, as_of: dt.date, stage: 
     schedule = [(level, b.rule) for level in standard.level_numbers for b in per_level[level]]
     blocks = [b for level in standard.level_numbers for b in per_level[level]]
     n = people.height
-    outcomes = np.empty((n, len(blocks)), dtype=np.uint8)
-    text_ids = np.empty((n, len(blocks)), dtype=np.uint32)
-    for k, b in enumerate(blocks):
-        outcomes[:, k] = b.outcome
-        text_ids[:, k] = b.text
+    # check by check (each block is contiguous), seen person by person through the transpose
+    outcomes = np.stack([b.outcome for b in blocks]) if blocks else np.zeros((0, n), dtype=np.uint8)
+    text_ids = np.stack([b.text.astype(np.uint32) for b in blocks]) if blocks else \
+        np.zeros((0, n), dtype=np.uint32)
     return BatchResult(
         standard_id=standard.id, as_of=as_of, stage=stage,
         people=people.select("employee_id", "current_level"),
-        schedule=schedule, outcomes=outcomes, text_ids=text_ids, texts=table, skipped=skipped,
+        schedule=schedule, outcomes=outcomes.T, text_ids=text_ids.T, texts=table, skipped=skipped,
     )

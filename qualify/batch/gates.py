@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-from qualify.batch.texts import FAIL, MISSING, PASS, Block, Codes, Texts, TextTable, block, distinct, spread
+from qualify.batch.texts import FAIL, MISSING, PASS, Block, Ids, Texts, TextTable, block, pid_of, row_keys
 from qualify.core import messages as msg
 from qualify.core.performance import judge_performance
 from qualify.core.periods import add_months, window_periods
-from qualify.core.standard import ExperienceGate, Level, Standard
+from qualify.core.standard import ExperienceGate, Level, PerformanceGate, Standard
 
 
 def whole_months(start: pl.Expr, as_of: dt.date) -> pl.Expr:
@@ -31,96 +32,100 @@ def whole_months(start: pl.Expr, as_of: dt.date) -> pl.Expr:
     return pl.when(start >= pl.lit(as_of)).then(0).otherwise(months - short.cast(pl.Int64)).clip(0)
 
 
-def _codes(expr: pl.Series) -> Codes:
-    return expr.to_numpy().astype(np.uint8)
-
-
 def experience_blocks(people: pl.DataFrame, standard: Standard, as_of: dt.date, table: TextTable,
                       rule: str, column: str) -> dict[int, Block]:
     """``rule`` (company or family experience) at every level, from the start date in ``column``."""
     frame = people.select(pl.col(column).alias("start"), whole_months(pl.col(column), as_of).alias("months"))
-    inverse, first = distinct(frame.select("start"))
-    starts = frame.get_column("start").to_list()
-    months = frame.get_column("months").to_numpy()
+    key = frame.get_column("start").cast(pl.Int32).to_numpy().astype(np.int64)  # the start decides all
+
+    def combinations(rows: Ids) -> pl.DataFrame:
+        return frame[rows]
+
     blocks: dict[int, Block] = {}
     for level in standard.levels:
         gate = level.company_experience if rule == msg.COMPANY else level.family_experience
-        outcome = np.where(months >= gate.months, PASS, FAIL).astype(np.uint8)
+        outcome = pl.when(pl.col("months") >= gate.months).then(PASS).otherwise(FAIL)
 
-        def texts(row: int, gate: ExperienceGate = gate) -> Texts:
-            return _experience_texts(rule, starts[row], int(months[row]), gate)
+        def texts(values: tuple[Any, ...], gate: ExperienceGate = gate) -> Texts:
+            start, months = values
+            return (msg.experience_actual(months), msg.experience_required(gate.months),
+                    msg.experience_check(rule, months, gate.months, start, gate.text),
+                    msg.experience_gap(rule, gate.months - months, add_months(start, gate.months)))
 
-        blocks[level.level] = block(level.level, rule, outcome, inverse, first, table, texts)
+        blocks[level.level] = block(level.level, rule, key, combinations, outcome, table, texts)
     return blocks
-
-
-def _experience_texts(rule: str, start: dt.date, months: int, gate: ExperienceGate) -> Texts:
-    return (msg.experience_actual(months), msg.experience_required(gate.months),
-            msg.experience_check(rule, months, gate.months, start, gate.text),
-            msg.experience_gap(rule, gate.months - months, add_months(start, gate.months)))
 
 
 # --- performance ----------------------------------------------------------------------------------
 
 
 def window_ratings(people: pl.DataFrame, performance: pl.DataFrame, standard: Standard, as_of: dt.date,
-                   quarters: int) -> tuple[list[str], pl.DataFrame]:
-    """The window's periods (oldest first) and, per person, a column per period with the rating of
-    that quarter (the worst on the ladder when there are several) or null."""
+                   quarters: int) -> tuple[list[str], list[str], list[Ids]]:
+    """The window's periods (oldest first), the rating codes seen, and per period a column with, per
+    person, 1 + the index of their rating of that quarter in those codes (0: no rating). Of several
+    ratings of one quarter, the worst on the ladder counts (the first seen among equals)."""
     periods = window_periods(as_of, quarters)
     ladder = standard.vocabularies.codes("performance_ratings")
     rated = (
         performance.lazy()
         .filter(pl.col("period").is_in(periods))
-        .join(people.lazy().select("employee_id", "pid"), on="employee_id", how="inner")
+        .with_columns(pid_of(people).alias("pid"))
+        .filter(pl.col("pid").is_not_null())
         .with_columns(pl.col("rating").replace_strict(ladder, list(range(len(ladder))), default=-1,
                                                       return_dtype=pl.Int64).alias("_rank"))
-        .sort("_rank")
-        .unique(["pid", "period"], keep="first")
+        .sort("_rank", maintain_order=True)
+        .unique(["pid", "period"], keep="first", maintain_order=True)
         .collect()
     )
+    seen = ladder + sorted(set(rated.get_column("rating").to_list()) - set(ladder))
+    code = pl.col("rating").replace_strict(seen, list(range(1, len(seen) + 1)), return_dtype=pl.Int64)
     columns = []
-    for i, period in enumerate(periods):
-        one = rated.filter(pl.col("period") == period)
-        columns.append(spread(f"r{i}", people.height, one.get_column("pid"), one.get_column("rating")))
-    return periods, pl.DataFrame(columns)
+    for period in periods:
+        one = rated.filter(pl.col("period") == period).select("pid", code.alias("code"))
+        column = np.zeros(people.height, dtype=np.int64)
+        column[one.get_column("pid").to_numpy()] = one.get_column("code").to_numpy()
+        columns.append(column)
+    return periods, seen, columns
 
 
-def performance_outcome(gate_forbidden: list[str], max_count: dict[str, int], not_all: list[str],
-                        columns: list[str]) -> pl.Expr:
-    """The gate on one window (columns of ratings, null = missing) as a Polars expression."""
+def performance_outcome(gate: PerformanceGate, columns: list[str]) -> pl.Expr:
+    """The gate on a window (columns of ratings, null = no rating) as a Polars expression."""
     r = [pl.col(c) for c in columns]
-    forbidden = pl.any_horizontal([c.is_in(gate_forbidden).fill_null(False) for c in r]) \
-        if gate_forbidden else pl.lit(False)
+    forbidden = pl.any_horizontal([c.is_in(gate.forbidden).fill_null(False) for c in r]) \
+        if gate.forbidden else pl.lit(False)
     over = pl.lit(False)
-    for rating, allowed in max_count.items():
+    for rating, allowed in gate.max_count.items():
         held = pl.sum_horizontal([(c == rating).fill_null(False).cast(pl.Int64) for c in r])
         over = over | (held > allowed)
     missing = pl.any_horizontal([c.is_null() for c in r])
-    all_of = (~missing & pl.all_horizontal([c.is_in(not_all).fill_null(False) for c in r])) \
-        if not_all else pl.lit(False)
-    return (pl.when(forbidden | over | all_of).then(FAIL).when(missing).then(MISSING).otherwise(PASS)
-            .cast(pl.UInt8))
+    all_of = (~missing & pl.all_horizontal([c.is_in(gate.not_all).fill_null(False) for c in r])) \
+        if gate.not_all else pl.lit(False)
+    return pl.when(forbidden | over | all_of).then(FAIL).when(missing).then(MISSING).otherwise(PASS)
 
 
 def performance_blocks(people: pl.DataFrame, performance: pl.DataFrame, standard: Standard,
                        as_of: dt.date, table: TextTable) -> dict[int, Block]:
     blocks: dict[int, Block] = {}
-    windows: dict[int, tuple[list[str], pl.DataFrame]] = {}
+    windows: dict[int, tuple[list[str], list[str], list[Ids]]] = {}
     for level in standard.levels:
         gate = level.performance
         if gate.quarters not in windows:
             windows[gate.quarters] = window_ratings(people, performance, standard, as_of, gate.quarters)
-        periods, ratings = windows[gate.quarters]
-        inverse, first = distinct(ratings)
-        outcome = _codes(ratings.select(performance_outcome(
-            gate.forbidden, gate.max_count, gate.not_all, ratings.columns)).to_series())
+        periods, seen, columns = windows[gate.quarters]
+        key = row_keys(columns)
+        names = [f"r{i}" for i in range(len(periods))]
+        lookup = pl.Series([None, *seen], dtype=pl.String)
 
-        def texts(row: int, level: Level = level, periods: list[str] = periods,
-                  ratings: pl.DataFrame = ratings) -> Texts:
-            return _performance_texts(level, periods, ratings.row(row))
+        def combinations(rows: Ids, columns: list[Ids] = columns, names: list[str] = names,
+                         lookup: pl.Series = lookup) -> pl.DataFrame:
+            return pl.DataFrame([lookup.gather(c[rows]).alias(n)
+                                 for c, n in zip(columns, names, strict=True)])
 
-        blocks[level.level] = block(level.level, msg.PERFORMANCE, outcome, inverse, first, table, texts)
+        def texts(ratings: tuple[Any, ...], level: Level = level, periods: list[str] = periods) -> Texts:
+            return _performance_texts(level, periods, ratings)
+
+        blocks[level.level] = block(level.level, msg.PERFORMANCE, key, combinations,
+                                    performance_outcome(gate, names), table, texts)
     return blocks
 
 

@@ -8,11 +8,12 @@ sat every exam with ties sharing the best rank (``rank("min")``), then the polic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
 
-from qualify.batch.texts import FAIL, MISSING, PASS, Block, Texts, TextTable, block, distinct
+from qualify.batch.texts import FAIL, MISSING, PASS, Block, Ids, Texts, TextTable, block, pid_of, row_keys
 from qualify.core import messages as msg
 from qualify.core.knowledge import band_limit, band_needed, most_allowed_levels_above
 from qualify.core.standard import Standard
@@ -31,79 +32,87 @@ class Standings:
 
 def standings(people: pl.DataFrame, exams: pl.DataFrame, standard: Standard) -> Standings:
     codes = [e.code for e in standard.knowledge.exams]
+    n = people.height
     family = (
         exams.lazy()
         .filter(pl.col("exam").is_in(codes))
-        .join(people.lazy().select("employee_id", "pid"), on="employee_id", how="inner",
-              maintain_order="left")
+        .with_columns(pid_of(people).alias("pid"))
+        .filter(pl.col("pid").is_not_null())
         .collect()
     )
-    latest_sitting = family.get_column("sitting").max() if family.height else None
-    sitting = str(latest_sitting) if latest_sitting is not None else None
-    n = people.height
-    if sitting is None:
-        all_missing = (1 << len(codes)) - 1
-        frame = pl.DataFrame({"missing": pl.repeat(all_missing, n, eager=True, dtype=pl.Int64),
+    latest = family.get_column("sitting").max() if family.height else None
+    if latest is None:
+        everything = (1 << len(codes)) - 1
+        frame = pl.DataFrame({"missing": pl.repeat(everything, n, eager=True, dtype=pl.Int64),
                               "score": pl.repeat(None, n, eager=True, dtype=pl.Float64),
                               "rank": pl.repeat(None, n, eager=True, dtype=pl.Int64)})
         return Standings(None, 0, frame)
-    latest = (family.filter(pl.col("sitting") == sitting)
+    sitting = str(latest)
+    scores = (family.filter(pl.col("sitting") == sitting)
               .group_by("pid", "exam", maintain_order=True).agg(pl.col("score").last()))
     columns = []
     for code in codes:
-        one = latest.filter(pl.col("exam") == code)
+        one = scores.filter(pl.col("exam") == code)
         values = np.full(n, np.nan)
         values[one.get_column("pid").to_numpy()] = one.get_column("score").to_numpy()
         columns.append(pl.Series(code, values, dtype=pl.Float64).fill_nan(None))
-    scores = pl.DataFrame(columns)
     sat_all = pl.all_horizontal([pl.col(c).is_not_null() for c in codes])
     combined = pl.lit(0.0)
     for code in codes:  # in the standard's exam order, as the reference adds them
         combined = combined + pl.col(code)
     missing = pl.sum_horizontal([pl.col(c).is_null().cast(pl.Int64) * (1 << i) for i, c in enumerate(codes)])
-    frame = scores.select(
+    frame = pl.DataFrame(columns).select(
         missing.alias("missing"),
         pl.when(sat_all).then(combined).alias("score"),
     ).with_columns(pl.col("score").rank("min", descending=True).cast(pl.Int64).alias("rank"))
-    cohort = frame.get_column("score").count()
-    return Standings(sitting, cohort, frame)
+    return Standings(sitting, frame.get_column("score").count(), frame)
+
+
+def knowledge_outcome(standard: Standard, standing: Standings, level: int) -> pl.Expr:
+    """The knowledge check at ``level`` over current_level, missing and rank."""
+    policy = standard.knowledge.policy
+    most = most_allowed_levels_above(policy)
+    rank = pl.col("rank")
+    allowed = pl.lit(policy.otherwise_max_levels_above)
+    for band in policy.bands:
+        inside = rank <= band_limit(band.top_percent, standing.cohort)
+        allowed = pl.max_horizontal(allowed, pl.when(inside).then(band.max_levels_above)
+                                    .otherwise(policy.otherwise_max_levels_above))
+    above = level - pl.col("current_level")
+    needs_band = pl.lit(False)
+    for levels_above in range(1, most + 1):
+        if band_needed(levels_above, policy) is not None:
+            needs_band = needs_band | (above == levels_above)
+    return (
+        pl.when(above > most).then(FAIL)
+        .when(pl.lit(standing.sitting is None)).then(MISSING)
+        .when((pl.col("missing") != 0) | rank.is_null()).then(MISSING)
+        .when(~needs_band).then(PASS)
+        .when(allowed >= above).then(PASS)
+        .otherwise(FAIL)
+    )
 
 
 def knowledge_blocks(people: pl.DataFrame, standing: Standings, standard: Standard,
                      table: TextTable) -> dict[int, Block]:
-    knowledge = standard.knowledge
-    policy = knowledge.policy
-    most = most_allowed_levels_above(policy)
-    cohort = standing.cohort
-    rank = pl.col("rank")
-    allowed = pl.lit(policy.otherwise_max_levels_above)
-    for band in policy.bands:
-        allowed = pl.max_horizontal(allowed, pl.when(rank <= band_limit(band.top_percent, cohort))
-                                    .then(band.max_levels_above).otherwise(policy.otherwise_max_levels_above))
-    frame = pl.concat([people.select("current_level"), standing.frame], how="horizontal").with_columns(
-        allowed.alias("allowed"))
-    inverse, first = distinct(frame.select("current_level", "missing", "score", "rank"))
+    frame = pl.concat([people.select("current_level"), standing.frame], how="horizontal")
+    # the rank stands for the score too: equal ranks are equal scores
+    key = row_keys([frame.get_column("current_level").to_numpy().astype(np.int64),
+                    frame.get_column("missing").to_numpy().astype(np.int64),
+                    frame.get_column("rank").fill_null(0).to_numpy().astype(np.int64)])
+
+    def combinations(rows: Ids) -> pl.DataFrame:
+        return frame[rows]
+
     blocks: dict[int, Block] = {}
     for level in standard.level_numbers:
-        above = level - pl.col("current_level")
-        needs_band = pl.lit(False)
-        for levels_above in range(1, most + 1):
-            if band_needed(levels_above, policy) is not None:
-                needs_band = needs_band | (above == levels_above)
-        outcome = frame.select(
-            pl.when(above > most).then(FAIL)
-            .when(pl.lit(standing.sitting is None)).then(MISSING)
-            .when((pl.col("missing") != 0) | rank.is_null()).then(MISSING)
-            .when(~needs_band).then(PASS)
-            .when(pl.col("allowed") >= above).then(PASS)
-            .otherwise(FAIL).cast(pl.UInt8)
-        ).to_series().to_numpy()
 
-        def texts(row: int, level: int = level) -> Texts:
-            current, missing, score, rank_ = frame.row(row)[:4]
-            return _knowledge_texts(standard, standing, level, current, missing, score, rank_)
+        def texts(values: tuple[Any, ...], level: int = level) -> Texts:
+            current, missing, score, rank = values
+            return _knowledge_texts(standard, standing, level, current, missing, score, rank)
 
-        blocks[level] = block(level, msg.KNOWLEDGE, outcome, inverse, first, table, texts)
+        blocks[level] = block(level, msg.KNOWLEDGE, key, combinations,
+                              knowledge_outcome(standard, standing, level), table, texts)
     return blocks
 
 
@@ -120,7 +129,7 @@ def _knowledge_texts(standard: Standard, standing: Standings, level: int, curren
     most = most_allowed_levels_above(policy)
     band = band_needed(above, policy) if above > 0 else None
     limit = band_limit(band.top_percent, cohort) if band is not None else None
-    actual = msg.knowledge_actual(sitting, missing if sitting is not None else codes, score, rank, cohort)
+    actual = msg.knowledge_actual(sitting, missing, score, rank, cohort)
     required = msg.knowledge_required(codes, above, most, band.top_percent if band else None, limit, cohort)
     if above > most:
         return (actual, required, msg.knowledge_beyond_check(level, current, most),
@@ -136,4 +145,3 @@ def _knowledge_texts(standard: Standard, standing: Standings, level: int, curren
         return actual, required, msg.knowledge_sat_check(sitting, rank, cohort, above), ("", "")
     return (actual, required, msg.knowledge_band_check(rank, cohort, above, band.top_percent, limit),
             msg.knowledge_band_gap(rank, cohort, band.top_percent, limit))
-

@@ -10,7 +10,8 @@ an outcome and a text number per person, in the order of the people.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,18 +32,37 @@ Texts = tuple[str, str, tuple[str, str], tuple[str, str]]
 TEXT_COLUMNS = ("actual", "required", "message_zh", "message_en", "gap_zh", "gap_en")
 
 
-@dataclass
 class TextTable:
-    """Every distinct text of a batch, numbered."""
+    """Every distinct text of a batch, numbered. Texts are made lazily: a block reserves numbers for
+    its combinations, and the message functions run the first time any text is asked for."""
 
-    rows: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self._rows: list[tuple[str, str, str, str, str, str]] = []
+        self._size = 0
+        self._pending: list[tuple[int, Callable[[int], Texts], list[int]]] = []
 
-    def add(self, texts: Texts, outcome: int) -> int:
-        actual, required, (message_zh, message_en), (gap_zh, gap_en) = texts
-        if outcome == PASS:  # a passed check has nothing to do about it
-            gap_zh = gap_en = ""
-        self.rows.append((actual, required, message_zh, message_en, gap_zh, gap_en))
-        return len(self.rows) - 1
+    def __len__(self) -> int:
+        return self._size
+
+    def reserve(self, texts: Callable[[int], Texts], outcomes: list[int]) -> int:
+        """Number the texts of ``len(outcomes)`` combinations: ``texts(u)`` makes those of the u-th,
+        whose outcome is ``outcomes[u]``. Returns the first number."""
+        base = self._size
+        self._size += len(outcomes)
+        self._pending.append((base, texts, outcomes))
+        return base
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        """(actual, required, message zh, en, gap zh, en) by number."""
+        for _, texts, outcomes in self._pending:
+            for u, outcome in enumerate(outcomes):
+                actual, required, (message_zh, message_en), (gap_zh, gap_en) = texts(u)
+                if outcome == PASS:  # a passed check has nothing to do about it
+                    gap_zh = gap_en = ""
+                self._rows.append((actual, required, message_zh, message_en, gap_zh, gap_en))
+        self._pending.clear()
+        return self._rows
 
     def frame(self) -> pl.DataFrame:
         """The texts as categorical columns (each distinct string stored once), row = text id."""
@@ -60,33 +80,65 @@ class Block:
     text: Ids
 
 
-def distinct(keys: pl.DataFrame) -> tuple[Ids, Ids]:
-    """For rows of key values: the number of each row's distinct combination (0 …), and the index of
-    the first row of each combination."""
-    if keys.height == 0:
+def distinct(keys: npt.NDArray[np.int64]) -> tuple[Ids, Ids]:
+    """For a key per row (an integer that encodes the values a text depends on): the number of each
+    row's distinct key (0 …, in order of the keys) and the index of the first row of each."""
+    n = len(keys)
+    if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if keys.width == 1:
-        rank = keys.select(pl.first().rank("dense"))
-    else:
-        rank = keys.select(pl.struct(pl.all()).rank("dense"))
-    inverse = rank.to_series().to_numpy().astype(np.int64) - 1
-    _, first = np.unique(inverse, return_index=True)
-    return inverse, first.astype(np.int64)
+    low, high = int(keys.min()), int(keys.max())
+    if high - low > 4 * n + 1_000_000:  # sparse keys: sort
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        return inverse.astype(np.int64).reshape(-1), first.astype(np.int64)
+    shifted = keys - low
+    first_at = np.full(high - low + 1, n, dtype=np.int64)
+    first_at[shifted[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first row
+    used = np.flatnonzero(first_at < n)
+    number = np.zeros(high - low + 1, dtype=np.int64)
+    number[used] = np.arange(len(used))
+    return number[shifted], first_at[used]
 
 
-def block(level: int, rule: str, outcome: Codes, inverse: Ids, first: Ids, table: TextTable,
-          texts: Callable[[int], Texts]) -> Block:
-    """A block whose texts depend on the combination numbered by ``inverse``: ``texts(row)`` gives
-    the texts of the combination first seen at ``row``."""
-    ids = np.empty(len(first), dtype=np.int64)
-    for u, row in enumerate(first):
-        ids[u] = table.add(texts(int(row)), int(outcome[row]))
-    return Block(level, rule, outcome, ids[inverse] if len(inverse) else np.zeros(0, dtype=np.int64))
+def mixed_radix(columns: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64] | None:
+    """One integer per row for several small non-negative integer columns (None if it would not fit)."""
+    if not columns:
+        return None
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
+    for column in columns:
+        size = int(column.max()) + 1 if len(column) else 1
+        if span * size > 2**62:
+            return None
+        key += column.astype(np.int64) * span
+        span *= size
+    return key
 
 
-def spread(name: str, n: int, pids: pl.Series, values: pl.Series) -> pl.Series:
-    """A column of ``n`` nulls with ``values`` put at the rows ``pids``."""
-    column = pl.Series(name, [None] * n, dtype=values.dtype)
-    if len(pids):
-        column.scatter(pids.to_numpy(), values)
-    return column
+def row_keys(columns: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    """A key per row for several non-negative integer columns: mixed radix, or ranks when too wide."""
+    key = mixed_radix(columns)
+    if key is not None:
+        return key
+    _, inverse = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
+    return inverse.astype(np.int64).reshape(-1)
+
+
+def pid_of(people: pl.DataFrame) -> pl.Expr:
+    """The row number in ``people`` of a record's ``employee_id`` (null for anyone else)."""
+    return pl.col("employee_id").replace_strict(
+        people.get_column("employee_id"), people.get_column("pid"), default=None, return_dtype=pl.UInt32)
+
+
+def block(level: int, rule: str, key: Ids, combinations: Callable[[Ids], pl.DataFrame],
+          outcome: pl.Expr, table: TextTable, texts: Callable[[tuple[Any, ...]], Texts]) -> Block:
+    """One check for everybody. ``key`` numbers, per person, the combination of values that decides
+    the outcome and the texts; ``combinations(rows)`` gives those values at the given rows (one row
+    per distinct combination); ``outcome`` is the rule as an expression over them (an outcome code),
+    and ``texts(values)`` the texts of one combination (made lazily)."""
+    inverse, first = distinct(key)
+    found = combinations(first)
+    codes = found.select(outcome.cast(pl.UInt8)).to_series().to_numpy() if found.height else \
+        np.zeros(0, dtype=np.uint8)
+    values = found.rows()
+    base = table.reserve(lambda u: texts(values[u]), codes.tolist())
+    return Block(level, rule, codes[inverse], inverse + base)
