@@ -29,19 +29,22 @@ def test_an_employee_sees_their_level_and_the_next_levels_gap_list(client_for: C
     context = response.context
     assert context["person"].employee_id == "E001"
     assert context["next_level"] == 2 and context["target"] == 2
-    chosen = context["chosen"]
-    # certification stage by default: level 2 also asks for behaviour ratings and evidence
-    open_rules = [c["rule"] for c in chosen["open"]]
-    assert "behaviour:talk-delivery" in open_rules and "measure:talks" in open_rules
-    assert all(c["todo"] for c in chosen["open"])
-    page = response.content.decode()
-    assert 'id="gap-list"' in page
+    groups = context["groups"]
+    # level 2 asks for evidence (a measure) and behaviour ratings that E001 does not have yet
+    assert [c["rule"] for c in groups["evidence"]["failed"]] == ["measure:talks"]
+    assert "behaviour:talk-delivery" in [c["rule"] for c in groups["behaviour"]["missing"]]
+    assert all(c["todo"] for g in groups.values() for c in g["failed"] + g["missing"])
+    assert context["todo"] == 2  # the evidence, and the ratings still to come (one item)
+    assert 'id="gap-list"' in response.content.decode()
 
 
-def test_the_gap_list_puts_failed_checks_before_missing_ones(client_for: ClientFor) -> None:
-    chosen = client_for("employee").get("/me/", {"as_of": AS_OF}).context["chosen"]
-    outcomes = [c["outcome"] for c in chosen["open"]]
-    assert outcomes == sorted(outcomes, key=lambda o: o != "fail")
+def test_whether_one_may_apply_is_the_screening_outcome(client_for: ClientFor) -> None:
+    context = client_for("employee").get("/me/", {"as_of": AS_OF}).context
+    assert context["chosen"]["outcome"] == "eligible"  # level 2: gate conditions and knowledge are met
+    assert [lv["outcome"] for lv in context["levels"]][3] == "not_eligible"  # level 4: too far above
+    assert context["highest"] == 3
+    assert {c["rule"] for c in context["groups"]["gates"]["passed"]} == {
+        "company_experience", "family_experience", "performance", "knowledge"}
 
 
 def test_what_the_next_level_asks_comes_from_the_standard(client_for: ClientFor) -> None:
@@ -55,11 +58,11 @@ def test_what_the_next_level_asks_comes_from_the_standard(client_for: ClientFor)
 
 
 def test_an_employee_self_checks_any_level(client_for: ClientFor) -> None:
-    response = client_for("employee").get("/me/", {"as_of": AS_OF, "level": "4", "stage": "screening"})
+    response = client_for("employee").get("/me/", {"as_of": AS_OF, "level": "4"})
     chosen = response.context["chosen"]
     assert chosen["level"] == 4 and chosen["outcome"] == "not_eligible"
-    knowledge = next(c for c in chosen["open"] if c["rule"] == "knowledge")
-    assert knowledge["outcome"] == "fail"
+    knowledge = next(c for c in response.context["groups"]["gates"]["failed"] if c["rule"] == "knowledge")
+    assert knowledge["todo"]
     assert response.context["asks"]["level"] == 4
 
 
@@ -76,8 +79,8 @@ def test_meeting_the_evidence_removes_it_from_the_gap_list(org: Any, client_for:
                             date=dt.date(2026, 4, 1), deliverables=["slides"])
     ElementRating.objects.create(person=e1, level=2, element="talk-delivery", assessor="李娜", rating="meets")
     ElementRating.objects.create(person=e1, level=2, element="reporting", assessor="李娜", rating="exceeds")
-    chosen = client_for("employee").get("/me/", {"as_of": AS_OF}).context["chosen"]
-    assert chosen["open"] == [] and chosen["outcome"] == "eligible"
+    context = client_for("employee").get("/me/", {"as_of": AS_OF}).context
+    assert context["todo"] == 0 and context["certified"]["outcome"] == "eligible"
 
 
 def test_an_account_without_an_employee_record_is_told_so(client_for: ClientFor) -> None:
@@ -91,9 +94,9 @@ def test_the_page_is_in_english_when_the_user_chose_english(client_for: ClientFo
     client.cookies["django_language"] = "en"
     page = client.get("/me/", {"as_of": AS_OF}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "My qualification" in page and "What to do:" in page
+    english = client.get("/me/", {"as_of": AS_OF}).context["groups"]["evidence"]["failed"][0]["todo"]
     chinese = client_for("employee").get("/me/", {"as_of": AS_OF}, HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert chinese.context["chosen"]["open"][0]["todo"] != \
-        client.get("/me/", {"as_of": AS_OF}).context["chosen"]["open"][0]["todo"]
+    assert chinese.context["groups"]["evidence"]["failed"][0]["todo"] != english
 
 
 # --- the API twin --------------------------------------------------------------------------------------

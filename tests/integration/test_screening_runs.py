@@ -169,3 +169,41 @@ def test_the_worker_executes_queued_runs_in_order_and_stops_when_none_is_left(us
                                     as_of=dt.date(2026, 11, day))
     assert run_worker(once=True) == 2
     assert set(ScreeningRun.objects.values_list("status", flat=True)) == {"done"}
+
+
+# --- the engines --------------------------------------------------------------------------------------
+
+
+def test_a_unit_is_ranked_within_the_whole_job_family_not_within_the_unit(
+        org: Any, client_for: ClientFor) -> None:
+    from qualify.web.people.models import ExamResult
+
+    e3 = org.people["E003"]  # in south, outside the screened unit, with a better combined score
+    ExamResult.objects.create(person=e3, sitting="2026", exam="general", score=90)
+    ExamResult.objects.create(person=e3, sitting="2026", exam="professional", score=90)
+    queue(client_for("hr"), org_unit="bj")
+    run_worker(once=True)
+    e1 = ScreeningResult.objects.get(employee_id="E001")
+    # rank 2 of 2: within the top 80% (one level above level 1) but not the top 20% (two levels)
+    assert e1.highest_eligible_level == 2
+    assert not ScreeningResult.objects.filter(employee_id="E003").exists()
+
+
+def test_the_reference_engine_stores_the_same_results_as_the_batch_engine(
+        client_for: ClientFor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.web.screening import worker
+
+    hr = client_for("hr")
+    queue(hr, stage="certification")
+    run_worker(once=True)
+    monkeypatch.setattr(worker, "_batch_engine", lambda: None)
+    queue(hr, stage="certification")
+    run_worker(once=True)
+    first, second = ScreeningRun.objects.order_by("pk")
+
+    def stored(run: ScreeningRun) -> list[tuple[Any, ...]]:
+        return list(run.results.order_by("employee_id").values_list("employee_id", "current_level",
+                                                                    "highest_eligible_level", "levels"))
+
+    assert stored(first) == stored(second) and len(stored(first)) == 4
+    assert first.counts == second.counts

@@ -33,24 +33,26 @@ def standard_for(family: str) -> Standard | None:
     return standard_for_family(family, list_standards())
 
 
+def family_exams(standard: Standard) -> list[ExamRecord]:
+    """The exam results of the standard's exams in the job family's latest sitting, for everyone of
+    the family (the engine reads no other sitting: a ranking needs only these)."""
+    codes = [e.code for e in standard.knowledge.exams]
+    rows = ExamResult.objects.filter(person__job_family=standard.family, exam__in=codes)
+    # The latest sitting compared as Python text, as the engine does (not by the database's collation).
+    sittings = set(rows.values_list("sitting", flat=True).distinct())
+    if not sittings:
+        return []
+    latest = max(sittings)
+    return [ExamRecord(employee_id=i, sitting=s, exam=x, score=score) for i, s, x, score in
+            rows.filter(sitting=latest).values_list("person__employee_id", "sitting", "exam", "score")]
+
+
 def family_standings(standard: Standard, employee_ids: Iterable[str]) -> dict[str, KnowledgeStanding]:
     """The knowledge standing of ``employee_ids`` (people of the standard's family) by the engine's
-    ``rank_knowledge``, over the exam results of the family's latest sitting in the database.
-
-    Only the latest sitting's rows are read (the engine would ignore the others). The cohort members
-    are given to the engine as employees carrying their id and family, which is all a ranking reads.
-    """
-    codes = [e.code for e in standard.knowledge.exams]
-    family_exams = ExamResult.objects.filter(person__job_family=standard.family, exam__in=codes)
-    # The latest sitting compared as Python text, as the engine does (not by the database's collation).
-    sittings = set(family_exams.values_list("sitting", flat=True).distinct())
+    ``rank_knowledge``, over the family's latest sitting in the database. The cohort members are
+    given to the engine as employees carrying their id and family, which is all a ranking reads."""
     wanted = list(dict.fromkeys(employee_ids))
-    exams: list[ExamRecord] = []
-    if sittings:
-        latest = max(sittings)
-        exams = [ExamRecord(employee_id=i, sitting=s, exam=x, score=score) for i, s, x, score in
-                 family_exams.filter(sitting=latest).values_list("person__employee_id", "sitting", "exam",
-                                                                 "score")]
+    exams = family_exams(standard)
     members = list(dict.fromkeys([*wanted, *(x.employee_id for x in exams)]))
     cohort = [Employee(employee_id=i, name="", org_unit="", job_family=standard.family, current_level=0,
                        hire_date=dt.date.min, family_start_date=dt.date.min) for i in members]
@@ -58,11 +60,13 @@ def family_standings(standard: Standard, employee_ids: Iterable[str]) -> dict[st
     return {i: standings[i] for i in wanted if i in standings}
 
 
-def decide(record: PersonRecord, standard: Standard, *, as_of: dt.date,
-           stage: Stage | str) -> tuple[Decision, KnowledgeStanding | None]:
-    """One person's decision at every level with the full trace, and their knowledge standing."""
+def decide(record: PersonRecord, standard: Standard, *, as_of: dt.date, stage: Stage | str,
+           standing: KnowledgeStanding | None = None) -> tuple[Decision, KnowledgeStanding | None]:
+    """One person's decision at every level with the full trace, and their knowledge standing
+    (ranked now unless given)."""
     employee_id = record.employee.employee_id
-    standing = family_standings(standard, [employee_id]).get(employee_id)
+    if standing is None:
+        standing = family_standings(standard, [employee_id]).get(employee_id)
     return evaluate_person(standard, record, as_of, stage, standing), standing
 
 

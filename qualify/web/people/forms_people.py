@@ -14,6 +14,11 @@ STAGES = [("screening", _("Screening")), ("certification", _("Certification"))]
 MAX_LEVEL = 9
 
 
+def date_input() -> forms.DateInput:
+    """A date picker; its value is always ISO (what the browser's date input reads and sends)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def _level_choices(empty: Any) -> list[tuple[str, Any]]:
     return [("", empty), *[(str(n), str(n)) for n in range(MAX_LEVEL + 1)]]
 
@@ -31,7 +36,7 @@ class PeopleFilter(forms.Form):
                                    choices=_level_choices(_("Any")))
     eligible = forms.TypedChoiceField(label=_("Highest eligible level"), required=False, coerce=int,
                                       empty_value=None, choices=_level_choices(_("Any")))
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=date_input())
 
     def __init__(self, data: Any, *, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -65,7 +70,7 @@ class PeopleFilter(forms.Form):
 class DecisionOptions(forms.Form):
     """``?as_of=&stage=&level=`` of a person's page and of "my qualification"."""
 
-    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("As of"), required=False, widget=date_input())
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=STAGES)
     level = forms.IntegerField(label=_("Level"), required=False, min_value=1, max_value=MAX_LEVEL)
 

@@ -60,6 +60,16 @@ def rule_label(standard: Standard, rule: str) -> str:
     return labels.get(rule) or engine_rule_label(standard, rule, lang())
 
 
+def rule_group(rule: str) -> str:
+    """``gates`` (experience, performance, knowledge: what screening checks), ``evidence`` (a module's
+    measurement standard) or ``behaviour`` (an element rated by assessors)."""
+    if rule.startswith("behaviour:"):
+        return "behaviour"
+    if rule.startswith("measure:"):
+        return "evidence"
+    return "gates"
+
+
 def rule_kind(rule: str) -> str:
     if rule.startswith("behaviour:"):
         return str(_("Behaviour"))
@@ -84,6 +94,7 @@ def check_row(standard: Standard, check: Check) -> dict[str, Any]:
         "rule": check.rule,
         "label": rule_label(standard, check.rule),
         "kind": rule_kind(check.rule),
+        "kind_group": rule_group(check.rule),
         "outcome": outcome,
         "outcome_label": CHECK_OUTCOME_LABELS[outcome],
         "css": CHECK_OUTCOME_CLASSES[outcome],

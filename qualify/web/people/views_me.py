@@ -1,8 +1,10 @@
-"""``/me/``: my qualification. My current level, what a level asks (the next one unless I pick
-another), and my checks against it, each with what to do."""
+"""``/me/``: my qualification. My current level, whether I may apply for each level (screening:
+gate conditions and knowledge), and for the level I look at (the next one unless I pick another)
+every check of certification, grouped by what I can do about it, with what the level asks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -15,35 +17,57 @@ from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, standard_for, today
 from qualify.web.people.forms_people import DecisionOptions
+from qualify.web.people.models import Person
 from qualify.web.people.records import person_record
 
 
-def my_qualification(person: Any, *, as_of: Any, stage: Stage, level: int | None) -> dict[str, Any]:
-    """Everything "my qualification" shows, for the page and the API alike."""
+def _group(checks: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    mine = [c for c in checks if presenters.rule_group(c["rule"]) == kind]
+    return {
+        "checks": mine,
+        "failed": [c for c in mine if c["outcome"] == "fail"],
+        "missing": [c for c in mine if c["outcome"] == "missing"],
+        "passed": [c for c in mine if c["outcome"] == "pass"],
+    }
+
+
+def my_qualification(person: Person, *, as_of: dt.date, level: int | None) -> dict[str, Any]:
+    """Everything "my qualification" shows."""
     standard = standard_for(person.job_family)
-    context: dict[str, Any] = {"person": person, "standard": standard, "as_of": as_of, "stage": stage.value}
+    context: dict[str, Any] = {"person": person, "standard": standard, "as_of": as_of}
     if standard is None:
         return context
     record = person_record(person)
-    decision, standing = decide(record, standard, as_of=as_of, stage=stage)
+    screening, standing = decide(record, standard, as_of=as_of, stage=Stage.screening)
+    full, _ = decide(record, standard, as_of=as_of, stage=Stage.certification, standing=standing)
     upcoming = next_level(standard, person.current_level)
     target = level if level is not None and standard.level(level) is not None else upcoming
-    levels = presenters.decision_rows(standard, decision)
+    levels = presenters.decision_rows(standard, screening)
     chosen = next((row for row in levels if row["level"] == target), None)
+    full_row = next((row for row in presenters.decision_rows(standard, full) if row["level"] == target), None)
+    groups = {}
+    if full_row is not None:
+        groups = {kind: _group(full_row["checks"], kind) for kind in ("gates", "evidence", "behaviour")}
+    todo = 0
+    if groups:
+        todo = (len(groups["gates"]["failed"]) + len(groups["gates"]["missing"])
+                + len(groups["evidence"]["failed"]) + len(groups["evidence"]["missing"])
+                + len(groups["behaviour"]["failed"]) + (1 if groups["behaviour"]["missing"] else 0))
     asks = level_asks(standard, target) if target is not None else None
     context.update({
         "standard_name": presenters.text(standard.name),
-        "decision": decision,
         "standing": standing,
         "levels": levels,
         "current_name": presenters.level_name(standard, person.current_level) if person.current_level else "",
-        "highest": decision.highest_eligible_level,
+        "highest": screening.highest_eligible_level,
         "next_level": upcoming,
+        "next_row": next((row for row in levels if row["level"] == upcoming), None),
         "target": target,
         "chosen": chosen,
+        "certified": full_row,
+        "groups": groups,
+        "todo": todo,
         "asks": presenters.asks_view(asks) if asks is not None else None,
-        "gaps": presenters.gap_rows(standard, decision),
-        "record": presenters.record_view(standard, record, as_of, standing),
     })
     return context
 
@@ -53,13 +77,8 @@ def me(request: HttpRequest) -> HttpResponse:
     person = access.own_person(request.user)
     options = DecisionOptions(request.GET or None)
     as_of = options.value("as_of", today())
-    stage = Stage(options.value("stage", Stage.certification.value))
-    context: dict[str, Any] = {"person": None, "as_of": as_of, "stage": stage.value}
+    context: dict[str, Any] = {"person": None, "as_of": as_of}
     if person is not None:
-        context = my_qualification(person, as_of=as_of, stage=stage, level=options.value("level", None))
-    context.update({
-        "is_today": as_of == today(),
-        "stage_label": presenters.STAGE_LABELS[stage.value],
-        "options": options,
-    })
+        context = my_qualification(person, as_of=as_of, level=options.value("level", None))
+    context.update({"is_today": as_of == today(), "options": options})
     return render(request, "people/me.html", context)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qualify.core.standard import Standard
 from qualify.services.standards import list_standards
 from qualify.web.accounts import access
+from qualify.web.people.forms_people import date_input
 from qualify.web.people.models import OrgUnit
 from qualify.web.screening.models import ScreeningRun
 
@@ -32,9 +33,11 @@ class ScreeningRunForm(forms.Form):
                                       queryset=OrgUnit.objects.none(),
                                       to_field_name="code", empty_label=_("Everyone in your scope"))
     include_subtree = forms.BooleanField(label=_("Include the units below"), required=False, initial=True)
-    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
-    stage = forms.ChoiceField(label=_("Stage"), choices=ScreeningRun.Stage.choices,
-                              initial=ScreeningRun.Stage.SCREENING)
+    as_of = forms.DateField(label=_("As of"), widget=date_input())
+    stage = forms.ChoiceField(label=_("Stage"), initial=ScreeningRun.Stage.SCREENING, choices=[
+        (ScreeningRun.Stage.SCREENING, _("Screening: gate conditions and knowledge")),
+        (ScreeningRun.Stage.CERTIFICATION, _("Certification: every check")),
+    ])
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,7 +53,8 @@ class ScreeningRunForm(forms.Form):
     @staticmethod
     def _unit_label(unit: OrgUnit) -> str:
         depth = max(0, unit.path.strip("/").count("/"))
-        return f"{'  ' * depth}{unit.name('en' if _english() else 'zh-hans')} ({unit.code})"
+        indent = "\u00a0\u00a0\u00a0" * depth
+        return f"{indent}{unit.name('en' if _english() else 'zh-hans')} ({unit.code})"
 
 
 def _english() -> bool:

@@ -64,7 +64,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
                                "language": request.LANGUAGE_CODE}
     if run.status == ScreeningRun.Status.DONE:
         levels = _levels(run)
-        results = run_service.results_for(request.user, run)
+        results = run_service.results_for(request.user, run).select_related("person__org_unit")
         highest = request.GET.get("highest", "")
         q = request.GET.get("q", "").strip()
         if highest.isdigit():

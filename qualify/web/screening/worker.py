@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from django.db import close_old_connections, connection, transaction
 from django.db.models import QuerySet
@@ -28,13 +29,14 @@ from django.utils import timezone
 
 from qualify.core.decision import Decision, Stage
 from qualify.core.errors import QualifyError
-from qualify.core.records import Employee
+from qualify.core.knowledge import most_allowed_levels_above
+from qualify.core.records import Employee, Organisation
 from qualify.core.standard import Standard
 from qualify.formats.decisions import write_xlsx
 from qualify.services.assessment import SummaryCounter, evaluate_person
 from qualify.services.standards import get_standard
 from qualify.web.accounts.access import people_visible_to
-from qualify.web.people.decisions import family_standings
+from qualify.web.people.decisions import family_exams, family_standings
 from qualify.web.people.models import Person
 from qualify.web.people.records import organisation_for
 from qualify.web.screening.models import ScreeningResult, ScreeningRun
@@ -89,47 +91,93 @@ def run_people(run: ScreeningRun, standard: Standard) -> QuerySet[Person]:
     return people.order_by("employee_id")
 
 
-def _progress(run: ScreeningRun, done: int, total: int) -> None:
-    run.progress = min(99, (100 * done) // total) if total else 99
+def _progress(run: ScreeningRun, done: int, total: int, *, start: int = 0) -> None:
+    """Progress from ``start`` % (what came before) to 99 % as ``done`` of ``total`` go by."""
+    share = (done / total) if total else 1.0
+    run.progress = min(99, start + int((99 - start) * share))
     ScreeningRun.objects.filter(pk=run.pk).update(progress=run.progress, heartbeat=timezone.now())
+
+
+def _batch_engine() -> Callable[..., Any] | None:
+    try:
+        from qualify.batch.evaluate import evaluate_batch
+    except ImportError:
+        return None
+    engine: Callable[..., Any] = evaluate_batch
+    return engine
+
+
+def batch_decisions(run: ScreeningRun, standard: Standard, people: QuerySet[Person],
+                    employees: dict[str, Employee], engine: Callable[..., Any]) -> Iterator[Decision]:
+    """The decisions of ``people`` by the batch evaluator (Polars). The knowledge rank is a property of
+    the whole job family, so the frames hold every employee of the family and the family's latest
+    sitting; the other sheets only the screened people's rows (the others' decisions are not read)."""
+    from qualify.formats.hrdata import from_organisation
+
+    screened = organisation_for(people)
+    employees.update({e.employee_id: e for e in screened.employees})
+    family = Person.objects.filter(job_family=standard.family).order_by("employee_id")
+    everyone = tuple(
+        employees.get(i) or Employee(employee_id=i, name=name, org_unit=unit or "", job_family=job_family,
+                                     current_level=level, hire_date=hired, family_start_date=started)
+        for i, name, unit, job_family, level, hired, started in family.values_list(
+            "employee_id", "name", "org_unit__code", "job_family", "current_level", "hire_date",
+            "family_start_date"))
+    frames = from_organisation(Organisation(
+        employees=everyone, performance=screened.performance, exams=tuple(family_exams(standard)),
+        evidence=screened.evidence, ratings=screened.ratings))
+    ScreeningRun.objects.filter(pk=run.pk).update(progress=10, heartbeat=timezone.now())
+    result = engine(standard, frames, run.as_of, Stage(run.stage))
+    ScreeningRun.objects.filter(pk=run.pk).update(progress=40, heartbeat=timezone.now())
+    yield from result.iter_decisions(list(employees))
+
+
+def reference_decisions(run: ScreeningRun, standard: Standard, people: QuerySet[Person],
+                        employees: dict[str, Employee]) -> Iterator[Decision]:
+    """The decisions of ``people`` by the reference evaluator, chunk by chunk (no Polars needed)."""
+    stage = Stage(run.stage)
+    standings = family_standings(standard, people.values_list("employee_id", flat=True))
+    pks = list(people.values_list("pk", flat=True))
+    for start in range(0, len(pks), CHUNK):
+        organisation = organisation_for(Person.objects.filter(pk__in=pks[start:start + CHUNK]))
+        for employee in organisation.employees:
+            record = organisation.person(employee.employee_id)
+            if record is not None:
+                employees[employee.employee_id] = employee
+                yield evaluate_person(standard, record, run.as_of, stage, standings.get(employee.employee_id))
 
 
 def screen(run: ScreeningRun, standard: Standard, employees: dict[str, Employee],
            counter: SummaryCounter) -> Iterator[Decision]:
-    """The decisions of the run's people, chunk by chunk; each chunk's results are stored and the
-    progress moves on before the next chunk is evaluated."""
-    stage = Stage(run.stage)
+    """The decisions of the run's people as they are stored: a ``ScreeningResult`` per person, saved
+    in chunks, the progress moving on with each chunk."""
     people = run_people(run, standard)
-    pks = list(people.values_list("pk", flat=True))
-    total = len(pks)
+    pk_of = dict(people.values_list("employee_id", "pk"))
+    total = len(pk_of)
     ScreeningRun.objects.filter(pk=run.pk).update(people_count=total, heartbeat=timezone.now())
-    standings = family_standings(standard, people.values_list("employee_id", flat=True))
+    engine = _batch_engine()
+    if engine is not None:
+        decisions, start = batch_decisions(run, standard, people, employees, engine), 40
+    else:
+        decisions, start = reference_decisions(run, standard, people, employees), 0
+    rows: list[ScreeningResult] = []
     done = 0
-    for start in range(0, total, CHUNK):
-        chunk = pks[start:start + CHUNK]
-        organisation = organisation_for(Person.objects.filter(pk__in=chunk))
-        person_pk = dict(Person.objects.filter(pk__in=chunk).values_list("employee_id", "pk"))
-        rows = []
-        decisions = []
-        for employee in organisation.employees:
-            record = organisation.person(employee.employee_id)
-            if record is None:
-                continue
-            standing = standings.get(employee.employee_id)
-            decision = evaluate_person(standard, record, run.as_of, stage, standing)
-            counter.add(decision)
-            employees[employee.employee_id] = employee
-            decisions.append(decision)
-            rows.append(ScreeningResult(
-                run=run, person_id=person_pk.get(employee.employee_id), employee_id=employee.employee_id,
-                name=employee.name, org_unit=employee.org_unit, current_level=decision.current_level,
-                highest_eligible_level=decision.highest_eligible_level,
-                levels={str(ld.level): ld.outcome.value for ld in decision.levels},
-            ))
-        ScreeningResult.objects.bulk_create(rows, batch_size=500)
-        done += len(chunk)
-        _progress(run, done, total)
-        yield from decisions
+    for decision in decisions:
+        counter.add(decision)
+        employee = employees[decision.employee_id]
+        rows.append(ScreeningResult(
+            run=run, person_id=pk_of.get(decision.employee_id), employee_id=decision.employee_id,
+            name=employee.name, org_unit=employee.org_unit, current_level=decision.current_level,
+            highest_eligible_level=decision.highest_eligible_level,
+            levels={str(ld.level): ld.outcome.value for ld in decision.levels},
+        ))
+        yield decision
+        if len(rows) >= CHUNK:
+            done += len(rows)
+            ScreeningResult.objects.bulk_create(rows, batch_size=500)
+            rows = []
+            _progress(run, done, total, start=start)
+    ScreeningResult.objects.bulk_create(rows, batch_size=500)
 
 
 def execute(run: ScreeningRun) -> ScreeningRun:
@@ -143,7 +191,8 @@ def execute(run: ScreeningRun) -> ScreeningRun:
         lang = "en" if run.language.startswith("en") else "zh"
         with tempfile.TemporaryDirectory(prefix="qualify-screening-") as folder:
             path = Path(folder) / "screening.xlsx"
-            write_xlsx(screen(run, standard, employees, counter), path, lang, standard, employees)
+            write_xlsx(screen(run, standard, employees, counter), path, lang, standard, employees,
+                       reach=max(1, most_allowed_levels_above(standard.knowledge.policy)))
             content = path.read_bytes()
         summary = counter.summary()
         run.counts = {
