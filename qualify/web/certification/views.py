@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Action, CycleState, Role
-from qualify.core.errors import NotFound
+from qualify.core.errors import NotFound, QualifyError
 from qualify.services import certification as svc
 from qualify.services.standards import list_standards
 from qualify.web.accounts import access
@@ -223,7 +223,7 @@ def apply(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 for ld in decision.levels
                 if ld.level in c.levels
             ]
-        except Exception:  # another job family, no record: the form says why on submit
+        except QualifyError:  # another job family, no record: the form says why on submit
             screening = None
     return render(
         request,
