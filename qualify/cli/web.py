@@ -142,6 +142,10 @@ def demo(
 
         load_people(standard, home, people)
     logins = make_accounts(standard)
+    from qualify.web.certification.demo import seed_demo_cycle
+
+    for line in seed_demo_cycle(standard):  # an earlier cycle with certificates, an open one in progress
+        _say(line)
 
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a supervisor: stop the children too
     child_env = {**os.environ, **env}
