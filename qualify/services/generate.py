@@ -75,6 +75,7 @@ _BEHAVIOUR_WEIGHTS_4 = (0.05, 0.17, 0.58, 0.20)  # worst first: not met, partial
 _LEVEL_WEIGHTS = (0.22, 0.30, 0.25, 0.13, 0.07, 0.03)
 QUARTERS_OF_RATINGS = 8
 ASSESSORS = 60
+APPLICANTS = 0.15
 
 
 def _bell(n: int, centre: float) -> npt.NDArray[np.float64]:
@@ -228,24 +229,56 @@ def _rung(rng: Rng, minimum: IntArray, top: int) -> IntArray:
     return np.asarray(np.clip(minimum + offset, 0, top), dtype=np.int64)
 
 
-def _evidence(rng: Rng, ids: pl.Series, level: IntArray, tenure: IntArray, standard: Standard,
-              as_of: dt.date, per_person: float) -> pl.DataFrame:
+def _focused(rng: Rng, applicant: IntArray, target: IntArray, reqs: list[tuple[int, Requirement]],
+             standard: Standard) -> tuple[IntArray, IntArray]:
+    """Records an applicant brings for their target level: each requirement of its measures, the
+    minimum count (one more 30% of the time). Returns (person, template) per record."""
+    persons: list[IntArray] = []
+    templates: list[IntArray] = []
+    index = {id(req): i for i, (_, req) in enumerate(reqs)}
+    for level in standard.level_numbers:
+        people = applicant[target[applicant] == level]
+        if not len(people):
+            continue
+        for _, measure in standard.measures_at(level):
+            for req in measure.requirements:
+                count = req.min_count + (rng.random(len(people)) < 0.3).astype(np.int64)
+                persons.append(np.repeat(people, count))
+                templates.append(np.full(int(count.sum()), index[id(req)], dtype=np.int64))
+    if not persons:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(persons), np.concatenate(templates)
+
+
+def _evidence(rng: Rng, ids: pl.Series, level: IntArray, tenure: IntArray, applicant: IntArray,
+              standard: Standard, as_of: dt.date, per_person: float) -> pl.DataFrame:
     v = standard.vocabularies
     activities, roles = v.codes("activities"), v.codes("roles")
     audiences, scopes = v.codes("audience_ranks"), v.codes("scopes")
     kinds, outcomes, deliverables = v.codes("project_kinds"), v.codes("outcomes"), v.codes("deliverables")
     n = len(ids)
-    weight = 0.5 + level.astype(np.float64)
-    counts = rng.poisson(per_person * weight / weight.mean()) if n else np.zeros(0, dtype=np.int64)
-    person = np.repeat(np.arange(n), counts)
-    m = len(person)
     reqs = _requirements(standard)
     t = len(reqs)
+    focus_person, focus_template = _focused(rng, applicant, level + 1, reqs, standard)
+    # everyday records: more with a higher level, so that the average stays ``per_person``
+    weight = 0.5 + level.astype(np.float64)
+    mean = max(per_person - len(focus_person) / max(n, 1), 0.5 * per_person)
+    counts = rng.poisson(mean * weight / weight.mean()) if n else np.zeros(0, dtype=np.int64)
+    daily = np.repeat(np.arange(n), counts)
     req_levels = np.asarray([lvl for lvl, _ in reqs], dtype=np.int64)
-    # the templates a person draws from: the requirements up to their next level (a prefix)
-    allowed = np.searchsorted(req_levels, level[person] + 1, side="right")
-    from_template = (rng.random(m) < 0.75) & (allowed > 0)
-    template = np.where(from_template, (rng.random(m) * np.maximum(allowed, 1)).astype(np.int64), t)
+    # an everyday record is made to (nearly) meet a requirement up to the person's next level 75% of
+    # the time (those requirements are a prefix of ``reqs``), else it is any activity
+    allowed = np.searchsorted(req_levels, level[daily] + 1, side="right")
+    from_template = (rng.random(len(daily)) < 0.75) & (allowed > 0)
+    pick = (rng.random(len(daily)) * np.maximum(allowed, 1)).astype(np.int64)
+    daily_template = np.where(from_template, pick, t)
+    person = np.concatenate([daily, focus_person])
+    template = np.concatenate([daily_template, focus_template])
+    # a focused record meets its requirement 92% of the time; everyday ones are looser
+    exact = np.concatenate([np.zeros(len(daily), dtype=bool), rng.random(len(focus_person)) < 0.92])
+    order = np.argsort(person, kind="stable")
+    person, template, exact = person[order], template[order], exact[order]
+    m = len(person)
 
     def codes_of(values: list[str], wanted: list[str]) -> list[int]:
         return [values.index(c) for c in wanted if c in values]
@@ -257,22 +290,24 @@ def _evidence(rng: Rng, ids: pl.Series, level: IntArray, tenure: IntArray, stand
     role_opts = [codes_of(roles, r.roles) for _, r in reqs]
     role = _choose_from(rng, role_opts, template, -1)
     random_role = np.where(rng.random(m) < 0.7, rng.integers(0, len(roles), size=m), -1)
-    role = np.where((role < 0) | (rng.random(m) < 0.12), random_role, role)
+    role = np.where(~exact & ((role < 0) | (rng.random(m) < 0.12)), random_role, role)
 
     def ladder(values: list[str], minimum: list[str | None]) -> IntArray:
         mins = np.asarray([values.index(x) if x in values else -1 for x in minimum] + [-1], dtype=np.int64)
         wanted = mins[template]
         near = _rung(rng, np.maximum(wanted, 0), len(values) - 1)
+        above = rng.choice(3, size=m, p=[0.6, 0.3, 0.1])
+        at_least = np.minimum(np.maximum(wanted, 0) + above, len(values) - 1)
         loose = np.where(rng.random(m) < 0.35, rng.integers(0, len(values), size=m), -1)
-        return np.asarray(np.where(wanted >= 0, near, loose), dtype=np.int64)
+        return np.asarray(np.where(wanted >= 0, np.where(exact, at_least, near), loose), dtype=np.int64)
 
     audience = ladder(audiences, [r.min_audience for _, r in reqs])
     scope = ladder(scopes, [r.min_scope for _, r in reqs])
     kind = _choose_from(rng, [codes_of(kinds, r.project_kinds) for _, r in reqs], template, -1)
-    kind = np.where((kind >= 0) & (rng.random(m) < 0.12), rng.integers(0, len(kinds), size=m), kind)
+    kind = np.where(~exact & (kind >= 0) & (rng.random(m) < 0.12), rng.integers(0, len(kinds), size=m), kind)
     req_outcome = np.asarray([outcomes.index(r.outcome) if r.outcome in outcomes else -1
                               for _, r in reqs] + [-1], dtype=np.int64)
-    outcome = np.where(rng.random(m) < 0.82, req_outcome[template], -1)
+    outcome = np.where(exact | (rng.random(m) < 0.82), req_outcome[template], -1)
 
     # deliverables: the template's (all of them 85% of the time, else all but the first), or a
     # random one of the vocabulary on an everyday record
@@ -288,8 +323,8 @@ def _evidence(rng: Rng, ids: pl.Series, level: IntArray, tenure: IntArray, stand
     single = len(variants)
     variants.extend(deliverables)
     everyday = np.where(rng.random(m) < 0.25, single + rng.integers(0, max(len(deliverables), 1), size=m), 0)
-    chosen = np.where(template < t, np.where(rng.random(m) < 0.85, full[template], short[template]),
-                      everyday)
+    complete = exact | (rng.random(m) < 0.85)
+    chosen = np.where(template < t, np.where(complete, full[template], short[template]), everyday)
 
     # dated within the last three years, never before the person joined
     span = np.minimum(tenure[person], 3 * 365)
@@ -315,14 +350,20 @@ def _evidence(rng: Rng, ids: pl.Series, level: IntArray, tenure: IntArray, stand
 # --- ratings --------------------------------------------------------------------------------------
 
 
-def _ratings(rng: Rng, ids: pl.Series, level: IntArray, standard: Standard) -> pl.DataFrame:
+def _ratings(rng: Rng, ids: pl.Series, level: IntArray, applicant: IntArray,
+             standard: Standard) -> pl.DataFrame:
+    """Two assessors rate every element of an applicant's target level. Most applicants (70%) are
+    ready: rated at a passing rating nearly everywhere; the others are rated across the scale."""
     scale = standard.vocabularies.codes("behaviour_ratings")
     weights = _weights(len(scale), _BEHAVIOUR_WEIGHTS_4, 0.6)
+    passing = [scale.index(c) for c in standard.behaviour_rule.passing if c in scale] or \
+        list(range(len(scale) // 2, len(scale)))
+    passing_weights = np.asarray([0.7] + [0.3 / max(len(passing) - 1, 1)] * (len(passing) - 1))
+    ready = rng.random(len(ids)) < 0.7
     assessors = [f"A{i:03d}" for i in range(1, ASSESSORS + 1)]
     frames = []
-    applicant = rng.random(len(ids)) < 0.15
     for target in standard.level_numbers:
-        people = np.flatnonzero(applicant & (level + 1 == target))
+        people = applicant[level[applicant] + 1 == target]
         elements = [element.code for _, element, _ in standard.elements_at(target)]
         if not len(people) or not elements:
             continue
@@ -332,6 +373,9 @@ def _ratings(rng: Rng, ids: pl.Series, level: IntArray, standard: Standard) -> p
             person = np.repeat(people, len(elements))
             element = np.tile(np.arange(len(elements)), len(people))
             rating = rng.choice(len(scale), size=len(person), p=weights)
+            good = np.asarray(passing)[rng.choice(len(passing), size=len(person),
+                                                  p=passing_weights / passing_weights.sum())]
+            rating = np.where(ready[person] & (rng.random(len(person)) < 0.99), good, rating)
             frames.append(pl.DataFrame({
                 "employee_id": ids.gather(pl.Series(person, dtype=pl.UInt32)),
                 "level": pl.Series([target] * len(person), dtype=pl.Int64),
@@ -349,12 +393,16 @@ def generate_organisation(employees: int, seed: int, standard: Standard, as_of: 
     rng = np.random.default_rng(seed)
     people, level, tenure = _employees(rng, employees, standard, as_of)
     ids = people.get_column("employee_id")
+    top = max(standard.level_numbers, default=0)
+    # applicants to the next level (some 15% of those below the top): rated by assessors, with the
+    # evidence that level asks for
+    applicant = np.flatnonzero((rng.random(employees) < APPLICANTS) & (level < top))
     return HRFrames.of(
         employees=people,
         performance=_performance(rng, ids, tenure, standard, as_of),
         exams=_exams(rng, ids, level, tenure, standard, as_of),
-        evidence=_evidence(rng, ids, level, tenure, standard, as_of, evidence_per_person),
-        ratings=_ratings(rng, ids, level, standard),
+        evidence=_evidence(rng, ids, level, tenure, applicant, standard, as_of, evidence_per_person),
+        ratings=_ratings(rng, ids, level, applicant, standard),
     )
 
 
