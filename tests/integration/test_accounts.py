@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -248,7 +247,7 @@ def test_giving_a_role_in_the_admin_is_recorded(client_for: Any, users: dict[str
         "username": "employee", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
         "profile-TOTAL_FORMS": "1", "profile-INITIAL_FORMS": "1", "profile-MIN_NUM_FORMS": "0",
         "profile-MAX_NUM_FORMS": "1", "profile-0-id": str(user.profile.pk), "profile-0-user": str(user.pk),
-        "profile-0-roles": json.dumps(["employee", "hr"]), "profile-0-hr_families": json.dumps(["mini"]),
+        "profile-0-roles": ["employee", "hr"], "profile-0-hr_families": ["mini"],
         "profile-0-person": str(user.profile.person_id), "profile-0-language": "",
     })
     data.pop("password", None)
@@ -271,3 +270,34 @@ def test_every_new_account_gets_a_profile_without_roles(db: None) -> None:
     user = get_user_model().objects.create_user("fresh", password="x" * 12)
     assert user.profile.roles == []
     assert access.roles_of(user) == set()
+
+
+# --- server errors -------------------------------------------------------------------------------------
+
+
+def _explode(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("secret internals: /srv/qualify/settings.py line 42")
+
+
+def test_a_server_error_on_a_page_shows_no_traceback(users: dict[str, Any], monkeypatch: Any) -> None:
+    from qualify.web.accounts.models import ApiToken
+
+    client = Client(raise_request_exception=False)
+    client.force_login(users["hr"])
+    monkeypatch.setattr(ApiToken.objects, "filter", _explode)
+    response = client.get("/accounts/tokens/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body and "服务器出错了" in body
+    assert "secret internals" not in body and "Traceback" not in body
+
+
+def test_a_server_error_in_the_api_has_the_error_shape_and_no_traceback(users: dict[str, Any],
+                                                                        monkeypatch: Any) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(users["hr"])
+    monkeypatch.setattr(access, "profile_of", _explode)
+    response = client.get("/api/accounts/me")
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal-error"
+    assert "secret internals" not in response.content.decode()

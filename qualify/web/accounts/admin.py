@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualify.web.accounts.admin_audit import AuditedAdmin, snapshot
 from qualify.web.accounts.audit import record
+from qualify.web.accounts.forms import ProfileForm
 from qualify.web.accounts.models import ApiToken, AuditEntry, LoginAttempt, Profile
 
 User = get_user_model()
@@ -18,10 +19,10 @@ User = get_user_model()
 
 class ProfileInline(admin.StackedInline):  # type: ignore[type-arg]
     model = Profile
+    form = ProfileForm
     can_delete = False
     autocomplete_fields = ["person", "managed_unit"]
     verbose_name_plural = _("roles and scope")
-    help_texts = {}
 
 
 class QualifyUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[misc]

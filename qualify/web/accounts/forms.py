@@ -10,6 +10,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from qualify.web.accounts.models import ROLE_LABELS, ROLES, Profile
 from qualify.web.accounts.throttle import clear, client_ip, is_locked
 
 
@@ -46,3 +47,28 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100,
                            help_text=_("What the token is for, e.g. “nightly HR sync”."))
+
+
+def _families() -> list[tuple[str, str]]:
+    from qualify.services.standards import list_standards
+    from qualify.web.people.models import Person
+
+    known = {s.family: f"{s.family_name.zh} / {s.family_name.en} ({s.family})" for s in list_standards()}
+    for family in Person.objects.values_list("job_family", flat=True).distinct():
+        known.setdefault(family, family)
+    return sorted(known.items())
+
+
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Roles as checkboxes and HR families from the standards and the people on record."""
+
+    roles = forms.MultipleChoiceField(label=_("Roles"), required=False,
+                                      widget=forms.CheckboxSelectMultiple,
+                                      choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    hr_families = forms.MultipleChoiceField(
+        label=_("HR job families"), required=False, widget=forms.CheckboxSelectMultiple, choices=_families,
+        help_text=_("HR sees and imports the people of these job families."))
+
+    class Meta:
+        model = Profile
+        fields = ["roles", "person", "managed_unit", "hr_families", "language"]
