@@ -207,3 +207,38 @@ def test_the_reference_engine_stores_the_same_results_as_the_batch_engine(
 
     assert stored(first) == stored(second) and len(stored(first)) == 4
     assert first.counts == second.counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_get_a_run_each_never_the_same(users: dict[str, Any]) -> None:
+    import threading
+
+    from django.db import connection
+
+    for day in (1, 2, 3):
+        ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0",
+                                    as_of=dt.date(2026, 11, day))
+    claimed: list[int | None] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            for _ in range(3):
+                run = claim_next()
+                claimed.append(run.pk if run else None)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    won = [pk for pk in claimed if pk is not None]
+    assert sorted(won) == sorted(ScreeningRun.objects.values_list("pk", flat=True))  # each once
+    assert set(ScreeningRun.objects.values_list("status", flat=True)) == {"running"}

@@ -241,7 +241,8 @@ def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int |
     """
     executed = 0
     while True:
-        close_old_connections()
+        if not connection.in_atomic_block:  # (inside a test's transaction the connection must stay)
+            close_old_connections()  # a long-lived process drops broken or expired connections
         run = run_once()
         if run is not None:
             executed += 1
