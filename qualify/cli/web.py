@@ -147,7 +147,10 @@ def demo(
     for line in seed_demo_cycle(standard):  # an earlier cycle with certificates, an open one in progress
         _say(line)
 
-    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a supervisor: stop the children too
+    # Ctrl-C, or a supervisor's SIGTERM, stops the children too (even when started in the background,
+    # where a shell would have the interrupt ignored).
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     child_env = {**os.environ, **env}
     web = subprocess.Popen(  # noqa: S603  (our own interpreter and fixed arguments)
         [
