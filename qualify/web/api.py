@@ -68,7 +68,7 @@ def error_response(request: HttpRequest, status: int, code: str, message: str,
 def _qualify_error(request: HttpRequest, exc: QualifyError) -> HttpResponse:
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else \
         422 if isinstance(exc, InvalidInput) else 400
-    return error_response(request, status, exc.code, exc.message(_lang()), exc.fields)  # type: ignore[arg-type]
+    return error_response(request, status, exc.code, exc.message(_lang()), exc.fields)
 
 
 @api.exception_handler(Http404)
@@ -147,7 +147,9 @@ def Paged(item: type[T]) -> type[Schema]:
     """The response schema of a page of ``item``: ``response=Paged(PersonOut)``."""
     if item not in _paged_cache:
         _paged_cache[item] = type(f"Paged{item.__name__}", (Schema,), {
-            "__annotations__": {"items": list[item], "count": int, "page": int, "page_size": int},  # type: ignore[valid-type]
+            # a schema made at run time for the given item type
+            "__annotations__": {"items": list[item], "count": int, "page": int,  # type: ignore[valid-type]
+                                "page_size": int},
         })
     return _paged_cache[item]
 

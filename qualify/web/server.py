@@ -107,7 +107,7 @@ def run_gunicorn(options: dict[str, Any]) -> None:
     """Serve ``qualify.web.wsgi`` with gunicorn in this process until it is stopped."""
     from gunicorn.app.base import BaseApplication
 
-    class Application(BaseApplication):  # type: ignore[misc]
+    class Application(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 if value is not None and key in self.cfg.settings:

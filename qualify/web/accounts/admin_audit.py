@@ -30,7 +30,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletions are recorded."""
 
     def _type(self) -> str:

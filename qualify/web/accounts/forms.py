@@ -30,7 +30,7 @@ class ThrottledLoginMixin:
                 code="throttled",
                 params={"minutes": settings.QUALIFY_LOGIN_WINDOW_MINUTES},
             )
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        cleaned: dict[str, Any] = super().clean()
         if username:
             clear(username, ip)
         return cleaned
@@ -59,7 +59,7 @@ def _families() -> list[tuple[str, str]]:
     return sorted(known.items())
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm):
     """Roles as checkboxes and HR families from the standards and the people on record."""
 
     roles = forms.MultipleChoiceField(label=_("Roles"), required=False,

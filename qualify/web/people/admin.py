@@ -26,7 +26,7 @@ class PersonAdmin(AuditedAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ImportBatchAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at", "created_by", "file_name", "status", "applied_at"]
     list_filter = ["status"]
     exclude = ["content"]
@@ -41,7 +41,7 @@ class ImportBatchAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(RecordSnapshot)
-class RecordSnapshotAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RecordSnapshotAdmin(admin.ModelAdmin):
     list_display = ["person", "batch", "taken_at"]
     readonly_fields = ["person", "batch", "taken_at", "data"]
     search_fields = ["person__employee_id"]
