@@ -127,6 +127,21 @@ def decision_rows(standard: Standard, decision: Decision) -> list[dict[str, Any]
     return [level_row(standard, ld, decision.current_level) for ld in decision.levels]
 
 
+def gap_groups(level: dict[str, Any] | None) -> dict[str, Any]:
+    """The open checks of a level row (``level_row``) as a gap list grouped by what one can do:
+    gate conditions and knowledge, evidence, behaviour rated below passing, behaviour not rated."""
+    open_ = level["open"] if level is not None else []
+    behaviour = [c for c in open_ if c["kind_group"] == "behaviour"]
+    groups: dict[str, Any] = {
+        "gates": [c for c in open_ if c["kind_group"] == "gates"],
+        "evidence": [c for c in open_ if c["kind_group"] == "evidence"],
+        "behaviour_failed": [c for c in behaviour if c["outcome"] == "fail"],
+        "behaviour_missing": [c for c in behaviour if c["outcome"] == "missing"],
+    }
+    groups["count"] = len(open_)
+    return groups
+
+
 def gap_rows(standard: Standard, decision: Decision) -> list[dict[str, Any]]:
     """The engine's gap list to the next level: each open check and what to do about it."""
     return [{"level": g.level, "rule": g.rule, "label": rule_label(standard, g.rule),

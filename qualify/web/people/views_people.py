@@ -129,6 +129,7 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
         later = snapshot.data
     language = request.LANGUAGE_CODE
     unit = person.org_unit if person.org_unit_id else None
+    levels = presenters.decision_rows(standard, decision) if standard and decision else []
     return render(request, "people/detail.html", {
         "person": person,
         "unit_path": unit_path(unit, language),
@@ -141,8 +142,9 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
         "stage_label": presenters.STAGE_LABELS[stage.value],
         "record": presenters.record_view(standard, record, as_of, standing),
         "decision": decision,
-        "levels": presenters.decision_rows(standard, decision) if standard and decision else [],
+        "levels": levels,
         "gaps": presenters.gap_rows(standard, decision) if standard and decision else [],
+        "gap_groups": presenters.gap_groups(next((lv for lv in levels if lv["is_next"]), None)),
         "next_level": decision.current_level + 1 if decision and standard and
                       standard.level(decision.current_level + 1) else None,
         "snapshots": snapshots,
