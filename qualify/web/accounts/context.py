@@ -18,7 +18,7 @@ NAVIGATION: list[tuple[str, Any, str]] = [
     ("standards:catalogue", _("Standards"), "anyone"),
     ("imports:upload", _("Import"), "hr"),
     ("screening:list", _("Screening"), "hr"),
-    ("certification:cycles", _("Cycles"), "hr"),
+    ("certification:cycles", _("Cycles"), "anyone"),  # employees apply in an open cycle
     ("certification:assignments", _("Assessments"), "assessor"),
     ("accounts:tokens", _("API tokens"), "anyone"),
     ("admin:index", _("Admin"), "admin"),
