@@ -51,7 +51,7 @@ def parse_po(path: Path) -> list[dict[str, object]]:
             chunks[key].append(line)
         else:
             key, _, rest = line.partition(" ")
-            if key == "msgid" and chunks:
+            if key in {"msgctxt", "msgid"} and "msgid" in chunks:
                 finish()
             chunks[key] = [rest]
     finish()
@@ -92,13 +92,15 @@ def test_the_compiled_catalog_matches_the_source(catalog: Path) -> None:
     stale = []
     for entry in parse_po(catalog):
         msgid = str(entry["msgid"])
+        context = str(entry.get("msgctxt", ""))
         if "msgid_plural" in entry:
-            got = translations.ngettext(msgid, str(entry["msgid_plural"]), 1)
+            plural = str(entry["msgid_plural"])
+            got = (translations.npgettext(context, msgid, plural, 1) if context
+                   else translations.ngettext(msgid, plural, 1))
             want = entry.get("msgstr[0]")
         else:
-            got, want = translations.gettext(msgid), entry.get("msgstr")
-        if "msgctxt" in entry:
-            continue  # contexts are checked by gettext itself
+            got = translations.pgettext(context, msgid) if context else translations.gettext(msgid)
+            want = entry.get("msgstr")
         if got != want:
             stale.append(msgid)
     assert stale == [], f"{compiled} is older than its .po; run compilemessages: {stale[:10]}"
