@@ -41,9 +41,9 @@ def test_hr_fixes_a_rejected_workbook_and_imports_it(page: Any, live_server: Any
     assert "被拒绝" in page.locator(".callout.error").inner_text()
     rows = page.locator("table.problems tbody tr")
     cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
-    assert ["employees", "4", "hire_date"] == cells[0][:3]
+    assert cells[0][:3] == ["employees", "4", "hire_date"]
     assert "不是日期" in cells[0][3]
-    assert ["performance", "6", "rating"] == cells[1][:3]
+    assert cells[1][:3] == ["performance", "6", "rating"]
     assert Person.objects.filter(job_family=standard.family).count() == 0
 
     # the same report in English
