@@ -7,6 +7,7 @@ when the input is rejected).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Iterator
@@ -92,12 +93,25 @@ def assess_cmd(
     if fmt is OutputFormat.xlsx and output is None:
         raise QualifyError(code="output-required", message_en="an xlsx output needs -o FILE.xlsx",
                            message_zh="xlsx 输出需要 -o 文件.xlsx")
-    assessment = assess(standard, data, parse_date(as_of, "--as-of"), stage)
+    with _reading(data, language):
+        assessment = assess(standard, data, parse_date(as_of, "--as-of"), stage)
     decisions = _with_progress(assessment, language)
     write_decisions(decisions, fmt.value, language, assessment.standard, assessment.employees,
                     path=output, stdout=sys.stdout, reach=None if all_checks else assessment.reach)
     sys.stdout.flush()
     _print_summary(assessment.summary(), language)
+
+
+@contextlib.contextmanager
+def _reading(data: Path, lang: Lang) -> Iterator[None]:
+    """A spinner on stderr while the HR data is read and checked (only on a terminal)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"读取 {data} …" if lang == "zh" else f"reading {data} …"):
+        yield
 
 
 def _with_progress(assessment: Assessment, lang: Lang) -> Iterator[Decision]:
