@@ -142,6 +142,17 @@ def test_the_language_switch_is_remembered_on_the_account(client_for: Any, users
     assert users["employee"].profile.language == "en"
 
 
+def test_after_login_the_pages_speak_the_accounts_language(users: dict[str, Any]) -> None:
+    profile = users["hr"].profile
+    profile.language = "en"
+    profile.save()
+    client = Client()
+    assert "登录" in client.get("/accounts/login/").content.decode()
+    client.post("/accounts/login/", {"username": "hr", "password": PASSWORD})
+    page = client.get("/accounts/tokens/").content.decode()
+    assert "Your tokens" in page and "你的令牌" not in page
+
+
 # --- API tokens and the error shape -------------------------------------------------------------------
 
 
