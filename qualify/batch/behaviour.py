@@ -145,12 +145,12 @@ def _deliverable_bits(deliverables: pl.Series, bits: dict[str, int]) -> Ids:
     flat = deliverables.explode(empty_as_null=False, keep_nulls=False)
     values = flat.replace_strict(list(bits), list(bits.values()), default=0, return_dtype=pl.Int64) \
         .fill_null(0).to_numpy()
-    out = np.zeros(len(lengths), dtype=np.int64)
-    if len(values):
-        starts = np.cumsum(lengths) - lengths
-        sums = np.bitwise_or.reduceat(values, np.minimum(starts, len(values) - 1))
-        out = np.where(lengths > 0, sums, 0)
-    return out
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64)
+    # a trailing 0 makes every start a valid index; an empty list's "segment" is masked out
+    values = np.append(values.astype(np.int64), 0)
+    starts = np.cumsum(lengths) - lengths
+    return np.where(lengths > 0, np.bitwise_or.reduceat(values, starts), 0).astype(np.int64)
 
 
 def requirement_counts(people: pl.DataFrame, evidence: pl.DataFrame, standard: Standard,
