@@ -100,8 +100,13 @@ def _signature(req: Requirement) -> tuple[object, ...]:
 
 def _codes(column: str, codes: list[str]) -> pl.Expr:
     """A code column as its index in ``codes`` (-1: empty or another code)."""
-    return pl.col(column).replace_strict(codes, list(range(len(codes))), default=-1,
-                                         return_dtype=pl.Int64).fill_null(-1)
+    if not codes:
+        return pl.lit(-1, dtype=pl.Int64)
+    if len(set(codes)) < len(codes):  # a vocabulary with a repeated code (lint reports it)
+        return pl.col(column).replace_strict(list(dict.fromkeys(codes)), [codes.index(c) for c in
+                                             dict.fromkeys(codes)], default=-1, return_dtype=pl.Int64) \
+            .fill_null(-1)
+    return pl.col(column).cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64).fill_null(-1)
 
 
 def _matches(req: Requirement, standard: Standard, bits: dict[str, int]) -> pl.Expr:
