@@ -113,6 +113,27 @@ def test_the_list_uses_a_screening_run_of_the_same_date_and_filters_by_its_level
     assert filtered.context["notes"]["unscreened"] == 2  # E003 and M001 have no result as of that date
 
 
+def test_without_a_date_the_list_shows_the_levels_of_the_latest_screening(
+        org: Any, client_for: ClientFor) -> None:
+    run = _stored_run({"E001": 4}, dt.date(2026, 11, 20), org)
+    response = client_for("hr").get("/people/")
+    assert response.context["as_of"] == dt.date(2026, 11, 20) and response.context["notes"]["from_screening"]
+    rows = {row["person"].employee_id: row for row in response.context["rows"]}
+    assert rows["E001"]["source"] == {"run": run.pk}
+
+
+def test_of_two_runs_of_the_same_date_the_newer_result_stands(org: Any, client_for: ClientFor) -> None:
+    _stored_run({"E001": 4, "E002": 1}, dt.date(2026, 11, 26), org)
+    _stored_run({"E001": 2}, dt.date(2026, 11, 26), org)  # a newer run of E001's unit only
+    ScreeningResult.objects.create(run=ScreeningRun.objects.first(), person=None, employee_id="GONE",
+                                   current_level=1, highest_eligible_level=2, levels={})  # a deleted person
+    hr = client_for("hr")
+    assert ids_on(hr.get("/people/", {"as_of": AS_OF, "eligible": "4"})) == set()
+    assert ids_on(hr.get("/people/", {"as_of": AS_OF, "eligible": "2"})) == {"E001"}
+    response = hr.get("/people/", {"as_of": AS_OF, "eligible": "1"})
+    assert ids_on(response) == {"E002"} and response.context["notes"]["unscreened"] == 2
+
+
 def test_a_screening_run_older_than_the_last_import_is_not_used(org: Any, client_for: ClientFor) -> None:
     _stored_run({"E001": 4}, dt.date(2026, 11, 26), org)
     ImportBatch.objects.create(file_name="later.xlsx", standard_id="mini@1.0", status="applied", content=b"",

@@ -40,12 +40,14 @@ class PeopleFilter(forms.Form):
 
     def __init__(self, data: Any, *, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        unit_paths = people.exclude(org_unit=None).values_list("org_unit__path", flat=True).distinct()
+        # (order_by() drops the default ordering, which DISTINCT would otherwise include)
+        unit_paths = people.exclude(org_unit=None).order_by().values_list("org_unit__path", flat=True)
+        unit_paths = unit_paths.distinct()
         unit_ids = {int(part) for path in unit_paths for part in path.strip("/").split("/") if part}
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = OrgUnit.objects.filter(pk__in=unit_ids).order_by("path")
-        families = sorted(set(people.values_list("job_family", flat=True).distinct()))
+        families = sorted(set(people.order_by().values_list("job_family", flat=True).distinct()))
         family_field = self.fields["family"]
         assert isinstance(family_field, forms.ChoiceField)
         family_field.choices = [("", _("All job families")), *[(f, f) for f in families]]

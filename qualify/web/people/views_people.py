@@ -19,12 +19,12 @@ from qualify.web.people.decisions import decide, decide_many, standard_for, toda
 from qualify.web.people.forms_people import DecisionOptions, PeopleFilter
 from qualify.web.people.models import OrgUnit, Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
-from qualify.web.screening.models import ScreeningResult
 from qualify.web.screening.results import (
-    fresh_runs,
-    highest_level_subquery,
+    latest_screening_date,
     screening_dates,
     standing_results,
+    unscreened_count,
+    with_highest_level,
 )
 
 PAGE_SIZE = 25
@@ -57,20 +57,22 @@ def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[
 
 
 def filtered_people(request: HttpRequest) -> tuple[PeopleFilter, QuerySet[Person], dt.date, dict[str, Any]]:
-    """The list's form, the people it selects, the as-of date, and notes about the eligibility filter."""
+    """The list's form, the people it selects, the as-of date, and notes about the date and the
+    eligibility filter. Without a date asked for, the date is that of the newest screening run that
+    still describes the data (its stored results make the list instant), else today."""
     scope = access.people_visible_to(request.user)
     form = PeopleFilter(request.GET or None, people=scope)
-    people, as_of, notes = scope, today(), {}
+    people, notes = scope, {}
+    asked = None
     if form.is_bound and form.is_valid():
         people = form.filter(scope)
-        as_of = form.cleaned_data.get("as_of") or as_of
-        eligible = form.cleaned_data.get("eligible")
-        if eligible is not None:
-            screened = ScreeningResult.objects.filter(run__in=fresh_runs(as_of)).values("person_id")
-            notes["unscreened"] = people.exclude(pk__in=screened).count()
-            notes["dates"] = [d for d in screening_dates(people) if d != as_of]
-            people = people.annotate(screened_level=highest_level_subquery(as_of))
-            people = people.filter(screened_level=eligible)
+        asked = form.cleaned_data.get("as_of")
+    as_of = asked or latest_screening_date(scope) or today()
+    notes["from_screening"] = asked is None and as_of != today()
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("eligible") is not None:
+        notes["unscreened"] = unscreened_count(people, as_of)
+        notes["dates"] = [d for d in screening_dates(people) if d != as_of]
+        people = with_highest_level(people, as_of, form.cleaned_data["eligible"])
     return form, people.select_related("org_unit").order_by("employee_id"), as_of, notes
 
 

@@ -22,7 +22,8 @@ def standards_for(user: Any) -> list[Standard]:
 
 def units_for(user: Any) -> Any:
     """The units that hold people ``user`` may see, and the units above them."""
-    paths = access.people_visible_to(user).exclude(org_unit=None).values_list("org_unit__path", flat=True)
+    people = access.people_visible_to(user).exclude(org_unit=None).order_by()
+    paths = people.values_list("org_unit__path", flat=True)
     ids = {int(part) for path in paths.distinct() for part in path.strip("/").split("/") if part}
     return OrgUnit.objects.filter(pk__in=ids).order_by("path")
 
