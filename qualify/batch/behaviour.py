@@ -15,7 +15,19 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from qualify.batch.texts import FAIL, MISSING, PASS, Block, Ids, Texts, TextTable, block, pid_of, row_keys
+from qualify.batch.texts import (
+    FAIL,
+    MISSING,
+    PASS,
+    Block,
+    Ids,
+    Texts,
+    TextTable,
+    block,
+    code_index,
+    pid_of,
+    row_keys,
+)
 from qualify.core import messages as msg
 from qualify.core.standard import Element, Measure, Module, Requirement, Standard
 from qualify.core.text import Text
@@ -98,17 +110,6 @@ def _signature(req: Requirement) -> tuple[object, ...]:
             req.outcome, tuple(req.deliverables))
 
 
-def _codes(column: str, codes: list[str]) -> pl.Expr:
-    """A code column as its index in ``codes`` (-1: empty or another code)."""
-    if not codes:
-        return pl.lit(-1, dtype=pl.Int64)
-    if len(set(codes)) < len(codes):  # a vocabulary with a repeated code (lint reports it)
-        return pl.col(column).replace_strict(list(dict.fromkeys(codes)), [codes.index(c) for c in
-                                             dict.fromkeys(codes)], default=-1, return_dtype=pl.Int64) \
-            .fill_null(-1)
-    return pl.col(column).cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64).fill_null(-1)
-
-
 def _matches(req: Requirement, standard: Standard, bits: dict[str, int]) -> pl.Expr:
     """Whether an evidence record counts for ``req`` (``qualify.core.evidence.matches``), over the
     columns encoded by ``requirement_counts``."""
@@ -178,12 +179,12 @@ def requirement_counts(people: pl.DataFrame, evidence: pl.DataFrame, standard: S
         .filter(pl.col("date") <= pl.lit(as_of))
         .select(
             pid_of(people).alias("pid"),
-            _codes("activity", v.codes("activities")).alias("activity"),
-            _codes("role", v.codes("roles")).alias("role"),
-            _codes("audience", v.codes("audience_ranks")).alias("audience"),
-            _codes("scope", v.codes("scopes")).alias("scope"),
-            _codes("project_kind", v.codes("project_kinds")).alias("project_kind"),
-            _codes("outcome", v.codes("outcomes")).alias("outcome"),
+            code_index("activity", v.codes("activities")).alias("activity"),
+            code_index("role", v.codes("roles")).alias("role"),
+            code_index("audience", v.codes("audience_ranks")).alias("audience"),
+            code_index("scope", v.codes("scopes")).alias("scope"),
+            code_index("project_kind", v.codes("project_kinds")).alias("project_kind"),
+            code_index("outcome", v.codes("outcomes")).alias("outcome"),
             "deliverables",
         )
         .filter(pl.col("pid").is_not_null())

@@ -14,7 +14,19 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from qualify.batch.texts import FAIL, MISSING, PASS, Block, Ids, Texts, TextTable, block, pid_of, row_keys
+from qualify.batch.texts import (
+    FAIL,
+    MISSING,
+    PASS,
+    Block,
+    Ids,
+    Texts,
+    TextTable,
+    block,
+    code_index,
+    pid_of,
+    row_keys,
+)
 from qualify.core import messages as msg
 from qualify.core.performance import judge_performance
 from qualify.core.periods import add_months, window_periods
@@ -68,24 +80,29 @@ def window_ratings(people: pl.DataFrame, performance: pl.DataFrame, standard: St
     ladder = standard.vocabularies.codes("performance_ratings")
     rated = (
         performance.lazy()
-        .filter(pl.col("period").is_in(periods))
-        .with_columns(pid_of(people).alias("pid"))
-        .filter(pl.col("pid").is_not_null())
-        .with_columns(pl.col("rating").replace_strict(ladder, list(range(len(ladder))), default=-1,
-                                                      return_dtype=pl.Int64).alias("_rank"))
-        .sort("_rank", maintain_order=True)
-        .unique(["pid", "period"], keep="first", maintain_order=True)
+        .select(pid_of(people).alias("pid"), code_index("period", periods).alias("quarter"),
+                code_index("rating", ladder).alias("rank"), "rating")
+        .filter(pl.col("pid").is_not_null() & (pl.col("quarter") >= 0))
         .collect()
     )
-    seen = ladder + sorted(set(rated.get_column("rating").to_list()) - set(ladder))
-    code = pl.col("rating").replace_strict(seen, list(range(1, len(seen) + 1)), return_dtype=pl.Int64)
-    columns = []
-    for period in periods:
-        one = rated.filter(pl.col("period") == period).select("pid", code.alias("code"))
-        column = np.zeros(people.height, dtype=np.int64)
-        column[one.get_column("pid").to_numpy()] = one.get_column("code").to_numpy()
-        columns.append(column)
-    return periods, seen, columns
+    n, rows = people.height, rated.height
+    pid = rated.get_column("pid").to_numpy().astype(np.int64)
+    quarter = rated.get_column("quarter").to_numpy()
+    rank = rated.get_column("rank").to_numpy()
+    # per person and quarter, the row with the lowest rank, the earliest among equal ranks
+    best = np.full(n * len(periods), (len(ladder) + 1) * rows, dtype=np.int64)
+    np.minimum.at(best, pid * len(periods) + quarter, (rank + 1) * rows + np.arange(rows, dtype=np.int64))
+    rated_cell = best < (len(ladder) + 1) * rows
+    chosen = np.where(rated_cell, best % max(rows, 1), 0)
+    unknown = sorted(set(rated.filter(pl.col("rank") < 0).get_column("rating").to_list()))
+    seen = ladder + unknown
+    code = rank + 1  # a rating of the ladder: its place in ``seen``, plus one
+    if unknown:
+        names = rated.get_column("rating").to_list()
+        for row in np.flatnonzero(rank < 0):
+            code[row] = len(ladder) + unknown.index(names[row]) + 1
+    cells = np.where(rated_cell, code[chosen] if rows else 0, 0).reshape(n, len(periods))
+    return periods, seen, [np.ascontiguousarray(cells[:, i]) for i in range(len(periods))]
 
 
 def performance_outcome(gate: PerformanceGate, columns: list[str]) -> pl.Expr:

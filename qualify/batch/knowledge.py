@@ -13,7 +13,19 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from qualify.batch.texts import FAIL, MISSING, PASS, Block, Ids, Texts, TextTable, block, pid_of, row_keys
+from qualify.batch.texts import (
+    FAIL,
+    MISSING,
+    PASS,
+    Block,
+    Ids,
+    Texts,
+    TextTable,
+    block,
+    code_index,
+    pid_of,
+    row_keys,
+)
 from qualify.core import messages as msg
 from qualify.core.knowledge import band_limit, band_needed, most_allowed_levels_above
 from qualify.core.standard import Standard
@@ -35,9 +47,8 @@ def standings(people: pl.DataFrame, exams: pl.DataFrame, standard: Standard) -> 
     n = people.height
     family = (
         exams.lazy()
-        .filter(pl.col("exam").is_in(codes))
-        .with_columns(pid_of(people).alias("pid"))
-        .filter(pl.col("pid").is_not_null())
+        .select(pid_of(people).alias("pid"), code_index("exam", codes).alias("exam"), "sitting", "score")
+        .filter(pl.col("pid").is_not_null() & (pl.col("exam") >= 0))
         .collect()
     )
     latest = family.get_column("sitting").max() if family.height else None
@@ -48,14 +59,14 @@ def standings(people: pl.DataFrame, exams: pl.DataFrame, standard: Standard) -> 
                               "rank": pl.repeat(None, n, eager=True, dtype=pl.Int64)})
         return Standings(None, 0, frame)
     sitting = str(latest)
-    scores = (family.filter(pl.col("sitting") == sitting)
-              .group_by("pid", "exam", maintain_order=True).agg(pl.col("score").last()))
-    columns = []
-    for code in codes:
-        one = scores.filter(pl.col("exam") == code)
-        values = np.full(n, np.nan)
-        values[one.get_column("pid").to_numpy()] = one.get_column("score").to_numpy()
-        columns.append(pl.Series(code, values, dtype=pl.Float64).fill_nan(None))
+    sat = family.filter(pl.col("sitting") == sitting)
+    cell = sat.get_column("pid").to_numpy().astype(np.int64) * len(codes) + sat.get_column("exam").to_numpy()
+    last = np.full(n * len(codes), -1, dtype=np.int64)  # of several results of one exam, the last
+    np.maximum.at(last, cell, np.arange(sat.height, dtype=np.int64))
+    scores = sat.get_column("score").to_numpy()
+    grid = np.where(last >= 0, scores[np.maximum(last, 0)] if sat.height else np.nan, np.nan)
+    grid = grid.reshape(n, len(codes))
+    columns = [pl.Series(code, grid[:, i], dtype=pl.Float64).fill_nan(None) for i, code in enumerate(codes)]
     sat_all = pl.all_horizontal([pl.col(c).is_not_null() for c in codes])
     combined = pl.lit(0.0)
     for code in codes:  # in the standard's exam order, as the reference adds them

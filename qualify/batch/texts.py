@@ -92,7 +92,7 @@ def distinct(keys: npt.NDArray[np.int64]) -> tuple[Ids, Ids]:
         return inverse.astype(np.int64).reshape(-1), first.astype(np.int64)
     shifted = keys - low
     first_at = np.full(high - low + 1, n, dtype=np.int64)
-    first_at[shifted[::-1]] = np.arange(n - 1, -1, -1)  # the last write wins: the first row
+    np.minimum.at(first_at, shifted, np.arange(n, dtype=np.int64))
     used = np.flatnonzero(first_at < n)
     number = np.zeros(high - low + 1, dtype=np.int64)
     number[used] = np.arange(len(used))
@@ -142,3 +142,15 @@ def block(level: int, rule: str, key: Ids, combinations: Callable[[Ids], pl.Data
     values = found.rows()
     base = table.reserve(lambda u: texts(values[u]), codes.tolist())
     return Block(level, rule, codes[inverse], inverse + base)
+
+
+def code_index(column: str, codes: list[str]) -> pl.Expr:
+    """A text column as the index of its value in ``codes`` (as ``Vocabularies.rank``: the first
+    place of a code), -1 for an empty cell or another value."""
+    if not codes:
+        return pl.lit(-1, dtype=pl.Int64)
+    if len(set(codes)) < len(codes):  # a vocabulary with a repeated code (lint reports it)
+        unique = list(dict.fromkeys(codes))
+        return pl.col(column).replace_strict(unique, [codes.index(c) for c in unique], default=-1,
+                                             return_dtype=pl.Int64).fill_null(-1)
+    return pl.col(column).cast(pl.Enum(codes), strict=False).to_physical().cast(pl.Int64).fill_null(-1)
