@@ -42,17 +42,21 @@ def lowest_ratings(people: pl.DataFrame, ratings: pl.DataFrame, standard: Standa
     """Per (pid, level, element): the lowest rating on the behaviour ladder (the first seen among
     equals) and how many ratings there are."""
     ladder = standard.vocabularies.codes("behaviour_ratings")
-    return (
+    rows = ratings.height
+    rated = (
         ratings.lazy()
+        .with_row_index("_row")
         .with_columns(pid_of(people).alias("pid"))
         .filter(pl.col("pid").is_not_null())
-        .with_columns(pl.col("rating").replace_strict(ladder, list(range(len(ladder))), default=-1,
-                                                      return_dtype=pl.Int64).alias("_rank"))
-        .group_by("pid", "level", "element", maintain_order=True)
-        .agg(pl.col("rating").sort_by("_rank", maintain_order=True).first().alias("lowest"),
-             pl.len().cast(pl.Int64).alias("count"))
+        # the lowest rank, the first row among equals: the smallest (rank, row)
+        .with_columns(((code_index("rating", ladder) + 1) * rows + pl.col("_row")).alias("_key"))
+        .group_by("pid", "level", "element")
+        .agg(pl.col("_key").min(), pl.len().cast(pl.Int64).alias("count"))
         .collect()
     )
+    return rated.with_columns(
+        ratings.get_column("rating").gather(rated.get_column("_key") % max(rows, 1)).alias("lowest"),
+    ).drop("_key")
 
 
 def _rating_name(standard: Standard, code: str) -> Text:
@@ -174,11 +178,12 @@ def requirement_counts(people: pl.DataFrame, evidence: pl.DataFrame, standard: S
     v = standard.vocabularies
     wanted = sorted({code for req in reqs.values() for code in req.deliverables})
     bits = {code: 1 << i for i, code in enumerate(wanted[:62])}
+    # a record of someone else, or dated after the as-of date, is counted in an extra bin (n)
+    counted = pl.when(pl.col("date") <= pl.lit(as_of)).then(pid_of(people)).fill_null(n)
     records = (
         evidence.lazy()
-        .filter(pl.col("date") <= pl.lit(as_of))
         .select(
-            pid_of(people).alias("pid"),
+            counted.alias("pid"),
             code_index("activity", v.codes("activities")).alias("activity"),
             code_index("role", v.codes("roles")).alias("role"),
             code_index("audience", v.codes("audience_ranks")).alias("audience"),
@@ -187,27 +192,16 @@ def requirement_counts(people: pl.DataFrame, evidence: pl.DataFrame, standard: S
             code_index("outcome", v.codes("outcomes")).alias("outcome"),
             "deliverables",
         )
-        .filter(pl.col("pid").is_not_null())
         .collect()
     )
     records = records.with_columns(
         pl.Series("_deliverables", _deliverable_bits(records.get_column("deliverables"), bits)))
     names = [f"r{i}" for i in range(len(reqs))]
-    sums = (
-        records.lazy()
-        .select("pid", *[_matches(req, standard, bits).alias(name)
-                         for name, req in zip(names, reqs.values(), strict=True)])
-        .group_by("pid")
-        .agg(pl.col(names).sum())
-        .collect()
-    )
-    pids = sums.get_column("pid").to_numpy()
-    counts: dict[tuple[object, ...], Counts] = {}
-    for name, key in zip(names, reqs, strict=True):
-        column = np.zeros(n, dtype=np.int64)
-        column[pids] = sums.get_column(name).to_numpy()
-        counts[key] = column
-    return counts
+    masks = records.select(*[_matches(req, standard, bits).alias(name)
+                             for name, req in zip(names, reqs.values(), strict=True)])
+    pid = records.get_column("pid").to_numpy()
+    return {key: np.bincount(pid[masks.get_column(name).to_numpy()], minlength=n + 1)[:n].astype(np.int64)
+            for name, key in zip(names, reqs, strict=True)}
 
 
 def measure_blocks(people: pl.DataFrame, counts: dict[tuple[object, ...], Counts], standard: Standard,

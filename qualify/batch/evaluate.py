@@ -63,7 +63,7 @@ def evaluate_batch(standard: Standard, frames: HRFrames, as_of: dt.date, stage: 
     n = people.height
     # check by check (each block is contiguous), seen person by person through the transpose
     outcomes = np.stack([b.outcome for b in blocks]) if blocks else np.zeros((0, n), dtype=np.uint8)
-    text_ids = np.stack([b.text.astype(np.uint32) for b in blocks]) if blocks else \
+    text_ids = np.stack([b.text for b in blocks]) if blocks else \
         np.zeros((0, n), dtype=np.uint32)
     return BatchResult(
         standard_id=standard.id, as_of=as_of, stage=stage,

@@ -77,7 +77,7 @@ class Block:
     level: int
     rule: str
     outcome: Codes
-    text: Ids
+    text: npt.NDArray[np.uint32]
 
 
 def distinct(keys: npt.NDArray[np.int64]) -> tuple[Ids, Ids]:
@@ -141,7 +141,7 @@ def block(level: int, rule: str, key: Ids, combinations: Callable[[Ids], pl.Data
         np.zeros(0, dtype=np.uint8)
     values = found.rows()
     base = table.reserve(lambda u: texts(values[u]), codes.tolist())
-    return Block(level, rule, codes[inverse], inverse + base)
+    return Block(level, rule, codes[inverse], (inverse + base).astype(np.uint32))
 
 
 def code_index(column: str, codes: list[str]) -> pl.Expr:
