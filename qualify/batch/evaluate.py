@@ -26,6 +26,7 @@ from qualify.batch.result import BatchResult
 from qualify.batch.texts import Block, TextTable
 from qualify.core import messages as msg
 from qualify.core.decision import Stage
+from qualify.core.errors import QualifyError
 from qualify.core.standard import Standard
 from qualify.formats.hrdata import HRFrames
 
@@ -38,6 +39,12 @@ def evaluate_batch(standard: Standard, frames: HRFrames, as_of: dt.date, stage: 
     employees = frames.employees
     in_family = pl.col("job_family") == standard.family
     people = employees.filter(in_family).with_row_index("pid")
+    repeated = people.filter(pl.col("employee_id").is_duplicated()).get_column("employee_id").unique()
+    if repeated.len():
+        shown = ", ".join(sorted(repeated.to_list())[:5])
+        raise QualifyError(code="duplicate-employee",
+                           message_en=f"employee ids appear more than once: {shown}",
+                           message_zh=f"员工编号重复：{shown}", fields={"employee_ids": repeated.to_list()})
     skipped = employees.filter(~in_family).select("employee_id", "job_family")
     table = TextTable()
 

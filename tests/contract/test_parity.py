@@ -61,7 +61,8 @@ def matching(req: Requirement, standard: Standard, draw: st.DrawFn, employee_id:
         return codes[draw(st.integers(min_value=low, max_value=len(codes) - 1))]
 
     roles = [r for r in v.codes("roles") if r not in req.roles] if miss == "role" else req.roles
-    role = draw(st.sampled_from(roles)) if roles else draw(st.one_of(st.none(), st.sampled_from(v.codes("roles"))))
+    any_role = st.one_of(st.none(), st.sampled_from(v.codes("roles")))
+    role = draw(st.sampled_from(roles)) if roles else draw(any_role)
     kinds = [k for k in v.codes("project_kinds") if k not in req.project_kinds] if miss == "kind" \
         else req.project_kinds
     kind = draw(st.sampled_from(kinds)) if kinds else None
@@ -109,7 +110,8 @@ def organisations(draw: st.DrawFn, standard: Standard) -> tuple[Organisation, dt
         if requirements:
             for _ in range(draw(st.integers(0, 8))):
                 req = draw(st.sampled_from(requirements))
-                day = draw(st.sampled_from([as_of, as_of + dt.timedelta(days=1), as_of - dt.timedelta(days=400)]))
+                day = draw(st.sampled_from([as_of, as_of + dt.timedelta(days=1),
+                                            as_of - dt.timedelta(days=400)]))
                 for _ in range(draw(st.sampled_from([req.min_count - 1, req.min_count, req.min_count + 1]))):
                     evidence.append(matching(req, standard, draw, employee_id, f"EV{len(evidence):05d}", day))
         for level, element in draw(st.lists(st.sampled_from(elements), max_size=6)) if elements else []:

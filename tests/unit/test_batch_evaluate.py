@@ -10,6 +10,7 @@ import pytest
 
 from qualify.batch.evaluate import evaluate_batch
 from qualify.core.decision import Decision
+from qualify.core.errors import QualifyError
 from qualify.core.evaluate import evaluate, rank_knowledge
 from qualify.core.records import (
     Employee,
@@ -203,3 +204,11 @@ def test_decisions_on_the_sample_folder_equal_the_reference(stage: str, mini: St
                  for person in [org.person(e.employee_id)] if person is not None]
     assert decisions == reference
     assert [d.as_json("zh") for d in decisions] == [d.as_json("zh") for d in reference]
+
+
+def test_a_repeated_employee_id_is_an_error_not_a_guess(mini: Standard) -> None:
+    org = organisation([employee("a", dt.date(2015, 1, 1)), employee("a", dt.date(2016, 1, 1))])
+
+    with pytest.raises(QualifyError) as caught:
+        evaluate_batch(mini, from_organisation(org), AS_OF, "screening")
+    assert caught.value.code == "duplicate-employee"
