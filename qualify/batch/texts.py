@@ -100,22 +100,23 @@ def distinct(keys: npt.NDArray[np.int64]) -> tuple[Ids, Ids]:
 
 
 def mixed_radix(columns: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64] | None:
-    """One integer per row for several small non-negative integer columns (None if it would not fit)."""
+    """One integer per row for several integer columns of small ranges (None if it would not fit)."""
     if not columns:
         return None
     key = np.zeros(len(columns[0]), dtype=np.int64)
     span = 1
     for column in columns:
-        size = int(column.max()) + 1 if len(column) else 1
+        low = int(column.min()) if len(column) else 0
+        size = int(column.max()) - low + 1 if len(column) else 1
         if span * size > 2**62:
             return None
-        key += column.astype(np.int64) * span
+        key += (column.astype(np.int64) - low) * span
         span *= size
     return key
 
 
 def row_keys(columns: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
-    """A key per row for several non-negative integer columns: mixed radix, or ranks when too wide."""
+    """A key per row for several integer columns: mixed radix, or ranks when too wide."""
     key = mixed_radix(columns)
     if key is not None:
         return key
