@@ -31,6 +31,7 @@ class RawSheet:
     frame: pl.DataFrame
     headers: dict[str, str] = field(default_factory=dict)  # column name → header as written
     row_shift: Callable[[], int] | None = None  # rows above the header in a workbook (found lazily)
+    workbook: bool = False  # cells of a workbook: its dates read as "2026-01-05 00:00:00"
 
     def header(self, column: str) -> str:
         return self.headers.get(column, column)
@@ -113,7 +114,7 @@ def read_workbook(path: Path, wanted: Collection[str]) -> RawData:
                 continue
         frame, headers = _map_headers(sheet, frame, file=file, label=label, problems=problems)
         sheets[sheet.name] = RawSheet(sheet, file, label, frame, headers,
-                                      row_shift=_calamine_row_shift(path, label))
+                                      row_shift=_calamine_row_shift(path, label), workbook=True)
     return RawData(sheets, problems)
 
 

@@ -123,6 +123,7 @@ class _Plan:
     column: Column
     vocab: Vocabulary | None
     levels: list[int]
+    date_format: str = "%Y-%m-%d"  # what a good date looks like: a workbook's date cells carry a time
 
     def typed(self, lenient: bool) -> pl.Expr:
         """The typed column. The strict form copies as little as it can: a good cell is used as
@@ -136,7 +137,11 @@ class _Plan:
         if kind == "note":
             return c.fill_null("")
         if kind == "date":
-            return parse_date(c) if lenient else c.str.to_date("%Y-%m-%d", strict=False)
+            if lenient:
+                return parse_date(c)
+            if self.date_format == "%Y-%m-%d":
+                return c.str.to_date(self.date_format, strict=False)
+            return c.str.to_datetime(self.date_format, strict=False).dt.date()
         if kind == "int":
             return parse_int(c) if lenient else c.cast(pl.Int64, strict=False)
         if kind == "float":
@@ -199,8 +204,9 @@ class _Plan:
         return self.column.vocabulary
 
 
-def _plans(sheet: Sheet, vocab: dict[str, Vocabulary], standard: Standard) -> list[_Plan]:
-    return [_Plan(c, vocab.get(c.vocabulary), standard.level_numbers) for c in sheet.columns]
+def _plans(sheet: Sheet, vocab: dict[str, Vocabulary], standard: Standard,
+           date_format: str = "%Y-%m-%d") -> list[_Plan]:
+    return [_Plan(c, vocab.get(c.vocabulary), standard.level_numbers, date_format) for c in sheet.columns]
 
 
 # --- one sheet ------------------------------------------------------------------------------------
@@ -260,7 +266,8 @@ def check_sheet(raw: RawSheet, standard: Standard, vocab: dict[str, Vocabulary],
     sheet = raw.sheet
     schema = TYPED_SCHEMAS[sheet.name]
     frame = raw.frame
-    present = [p for p in _plans(sheet, vocab, standard) if p.column.name in frame.columns]
+    date_format = "%Y-%m-%d %H:%M:%S" if raw.workbook else "%Y-%m-%d"
+    present = [p for p in _plans(sheet, vocab, standard, date_format) if p.column.name in frame.columns]
     fast = frame.lazy().select(
         ROW, *[p.column.name for p in present],
         *[p.typed(lenient=False).alias(f"_t_{p.column.name}") for p in present],
