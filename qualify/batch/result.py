@@ -77,12 +77,9 @@ class BatchResult:
     def summary(self) -> pl.DataFrame:
         """One row per person: employee_id, current_level, highest_eligible_level, and the outcome at
         each level (``level_1`` …)."""
-        columns = [
-            pl.Series(f"level_{level}", self.level_codes[:, j], dtype=pl.UInt8)
-            .cast(pl.UInt32).replace_strict(list(range(3)), [o.value for o in LEVEL_OUTCOMES],
-                                            return_dtype=LEVEL_OUTCOME)
-            for j, level in enumerate(self.level_numbers)
-        ]
+        names = pl.Series([o.value for o in LEVEL_OUTCOMES], dtype=LEVEL_OUTCOME)
+        columns = [names.gather(self.level_codes[:, j]).alias(f"level_{level}")
+                   for j, level in enumerate(self.level_numbers)]
         return self.people.select("employee_id", "current_level").with_columns(
             self.highest_eligible_level, *columns)
 
@@ -93,8 +90,8 @@ class BatchResult:
         return pl.DataFrame({
             "employee_id": self.people.get_column("employee_id").gather(np.repeat(np.arange(n), m)),
             "level": np.tile(np.asarray(self.level_numbers, dtype=np.int64), n),
-            "outcome": pl.Series(self.level_codes.ravel(), dtype=pl.UInt8).cast(pl.UInt32).replace_strict(
-                list(range(3)), [o.value for o in LEVEL_OUTCOMES], return_dtype=LEVEL_OUTCOME),
+            "outcome": pl.Series([o.value for o in LEVEL_OUTCOMES], dtype=LEVEL_OUTCOME).gather(
+                self.level_codes.ravel()),
         })
 
     # --- checks and gaps as frames ---------------------------------------------------------------
@@ -104,18 +101,18 @@ class BatchResult:
         rules = pl.Series([rule for _, rule in self.schedule], dtype=pl.Categorical)
         texts = self.texts.frame()
         ids = pl.Series(self.text_ids[person, column], dtype=pl.UInt32)
+        outcomes = pl.Series(list(OUTCOME_VALUES), dtype=CHECK_OUTCOME)
         return pl.DataFrame({
-            "employee_id": self.people.get_column("employee_id").gather(person),
-            "level": levels[column],
+            "employee_id": self.people.get_column("employee_id").cast(pl.Categorical).gather(person),
+            "level": pl.Series(levels[column], dtype=pl.Int16),
             "rule": rules.gather(column),
-            "outcome": pl.Series(self.outcomes[person, column], dtype=pl.UInt8).cast(pl.UInt32)
-            .replace_strict(list(range(3)), list(OUTCOME_VALUES), return_dtype=CHECK_OUTCOME),
+            "outcome": outcomes.gather(self.outcomes[person, column]),
         }).with_columns(texts.select(pl.all().gather(ids)))
 
     def checks_frame(self, *, failing_only: bool = False) -> pl.DataFrame:
         """employee_id, level, rule, outcome, actual, required, message_zh, message_en, gap_zh,
         gap_en: one row per check (in decision order), or only the checks short of ``pass``.
-        The texts are categorical: each distinct text is stored once."""
+        Ids, rules and texts are categorical (each distinct string stored once), the outcome an enum."""
         if failing_only:
             person, column = np.nonzero(self.outcomes != PASS)
         else:
