@@ -2,8 +2,8 @@
 counted against measurement standards (the meaning of ``qualify.core.evaluate`` and
 ``qualify.core.evidence``).
 
-Evidence is read once: one boolean column per distinct requirement (activity, roles, rung on the
-audience and scope ladders, project kind, outcome, deliverables), summed per person in one group-by.
+Evidence is read once: its codes become integers (rungs on the audience and scope ladders, a bit set of
+deliverables), then one boolean column per distinct requirement is counted per person (bincount).
 """
 
 from __future__ import annotations
