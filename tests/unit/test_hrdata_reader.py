@@ -339,3 +339,14 @@ def test_a_path_that_is_not_hr_data_is_one_problem(tmp_path: Path, mini: Standar
 
     assert [p.code for p in problems_of(tmp_path / "notes.txt", mini)] == ["unsupported-input"]
     assert [p.code for p in problems_of(tmp_path / "nowhere", mini)] == ["not-found"]
+
+
+def test_a_csv_file_that_is_not_utf8_is_one_problem(tmp_path: Path, mini: Standard) -> None:
+    folder = write_csv_folder(tmp_path / "hr", {"employees": good_rows()["employees"]})
+    (folder / "employees.csv").write_bytes((folder / "employees.csv").read_text(encoding="utf-8")
+                                           .encode("gbk"))
+
+    problems = problems_of(folder, mini)
+
+    assert [(p.code, p.sheet) for p in problems] == [("unreadable", "employees")]
+    assert "UTF-8" in problems[0].message_en
