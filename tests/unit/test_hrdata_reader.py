@@ -350,3 +350,9 @@ def test_a_csv_file_that_is_not_utf8_is_one_problem(tmp_path: Path, mini: Standa
 
     assert [(p.code, p.sheet) for p in problems] == [("unreadable", "employees")]
     assert "UTF-8" in problems[0].message_en
+
+
+def test_a_damaged_workbook_is_one_problem(tmp_path: Path, mini: Standard) -> None:
+    (tmp_path / "hr.xlsx").write_bytes(b"not a workbook")
+
+    assert [p.code for p in problems_of(tmp_path / "hr.xlsx", mini)] == ["unreadable"]
