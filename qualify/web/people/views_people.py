@@ -105,6 +105,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "rows": list_rows(list(page.object_list), as_of, language),
         "as_of": as_of,
         "is_today": as_of == today(),
+        "today": today().isoformat(),
         "notes": notes,
         "query": query.urlencode(),
         "filtered": bool(request.GET.get("q") or request.GET.get("unit") or request.GET.get("family")

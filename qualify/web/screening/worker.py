@@ -30,15 +30,16 @@ from django.utils import timezone
 from qualify.core.decision import Decision, Stage
 from qualify.core.errors import QualifyError
 from qualify.core.knowledge import most_allowed_levels_above
-from qualify.core.records import Employee, Organisation
+from qualify.core.records import Employee
 from qualify.core.standard import Standard
 from qualify.formats.decisions import write_xlsx
 from qualify.services.assessment import SummaryCounter, evaluate_person
 from qualify.services.standards import get_standard
 from qualify.web.accounts.access import people_visible_to
-from qualify.web.people.decisions import family_exams, family_standings
+from qualify.web.people.decisions import family_standings
 from qualify.web.people.models import Person
 from qualify.web.people.records import organisation_for
+from qualify.web.screening.frames import screening_frames
 from qualify.web.screening.models import ScreeningResult, ScreeningRun
 
 log = logging.getLogger(__name__)
@@ -109,23 +110,14 @@ def _batch_engine() -> Callable[..., Any] | None:
 
 def batch_decisions(run: ScreeningRun, standard: Standard, people: QuerySet[Person],
                     employees: dict[str, Employee], engine: Callable[..., Any]) -> Iterator[Decision]:
-    """The decisions of ``people`` by the batch evaluator (Polars). The knowledge rank is a property of
-    the whole job family, so the frames hold every employee of the family and the family's latest
-    sitting; the other sheets only the screened people's rows (the others' decisions are not read)."""
-    from qualify.formats.hrdata import from_organisation
-
-    screened = organisation_for(people)
-    employees.update({e.employee_id: e for e in screened.employees})
-    family = Person.objects.filter(job_family=standard.family).order_by("employee_id")
-    everyone = tuple(
-        employees.get(i) or Employee(employee_id=i, name=name, org_unit=unit or "", job_family=job_family,
-                                     current_level=level, hire_date=hired, family_start_date=started)
-        for i, name, unit, job_family, level, hired, started in family.values_list(
-            "employee_id", "name", "org_unit__code", "job_family", "current_level", "hire_date",
-            "family_start_date"))
-    frames = from_organisation(Organisation(
-        employees=everyone, performance=screened.performance, exams=tuple(family_exams(standard)),
-        evidence=screened.evidence, ratings=screened.ratings))
+    """The decisions of ``people`` by the batch evaluator (Polars), on frames that hold the whole job
+    family (the ranking cohort) and the screened people's records (``frames.screening_frames``)."""
+    employees.update({i: Employee(employee_id=i, name=name, org_unit=unit or "", job_family=family,
+                                  current_level=level, hire_date=hired, family_start_date=started)
+                      for i, name, unit, family, level, hired, started in people.values_list(
+                          "employee_id", "name", "org_unit__code", "job_family", "current_level", "hire_date",
+                          "family_start_date")})
+    frames = screening_frames(standard, people, Stage(run.stage))
     ScreeningRun.objects.filter(pk=run.pk).update(progress=10, heartbeat=timezone.now())
     result = engine(standard, frames, run.as_of, Stage(run.stage))
     ScreeningRun.objects.filter(pk=run.pk).update(progress=40, heartbeat=timezone.now())
@@ -180,6 +172,16 @@ def screen(run: ScreeningRun, standard: Standard, employees: dict[str, Employee]
     ScreeningResult.objects.bulk_create(rows, batch_size=500)
 
 
+def workbook_reach(standard: Standard, stage: Stage) -> int:
+    """How many levels above each person's current level the workbook's checks sheet lists: at
+    screening, every level within reach of the knowledge policy (as ``qualify assess`` does); at
+    certification only the next level, whose behaviour and evidence checks are what a cycle judges
+    (every level's would be dozens of rows per person: 1.4 million rows for 20,000 people)."""
+    if stage is Stage.certification:
+        return 1
+    return max(1, most_allowed_levels_above(standard.knowledge.policy))
+
+
 def execute(run: ScreeningRun) -> ScreeningRun:
     """Screen the people of ``run`` and store the results, counts and workbook; a failure is recorded
     on the run (its message for HR), never raised."""
@@ -192,7 +194,7 @@ def execute(run: ScreeningRun) -> ScreeningRun:
         with tempfile.TemporaryDirectory(prefix="qualify-screening-") as folder:
             path = Path(folder) / "screening.xlsx"
             write_xlsx(screen(run, standard, employees, counter), path, lang, standard, employees,
-                       reach=max(1, most_allowed_levels_above(standard.knowledge.policy)))
+                       reach=workbook_reach(standard, Stage(run.stage)))
             content = path.read_bytes()
         summary = counter.summary()
         run.counts = {
