@@ -134,6 +134,13 @@ def test_of_two_runs_of_the_same_date_the_newer_result_stands(org: Any, client_f
     assert ids_on(response) == {"E002"} and response.context["notes"]["unscreened"] == 2
 
 
+def test_only_those_who_may_screen_get_a_link_to_the_screening_run(org: Any, client_for: ClientFor) -> None:
+    run = _stored_run({"E001": 4}, dt.date(2026, 11, 26), org)
+    link = f'href="/screening/{run.pk}/"'
+    assert link in client_for("hr").get("/people/", {"as_of": AS_OF}).content.decode()
+    assert link not in client_for("manager").get("/people/", {"as_of": AS_OF}).content.decode()
+
+
 def test_a_screening_run_older_than_the_last_import_is_not_used(org: Any, client_for: ClientFor) -> None:
     _stored_run({"E001": 4}, dt.date(2026, 11, 26), org)
     ImportBatch.objects.create(file_name="later.xlsx", standard_id="mini@1.0", status="applied", content=b"",

@@ -106,6 +106,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "as_of": as_of,
         "is_today": as_of == today(),
         "today": today().isoformat(),
+        "can_screen": access.can_screen(request.user),
         "notes": notes,
         "query": query.urlencode(),
         "filtered": bool(request.GET.get("q") or request.GET.get("unit") or request.GET.get("family")
