@@ -5,22 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
-from qualify.core.standard import Example, Standard
 from qualify.formats.standard_yaml import load_standard
 from qualify.services.examples import report, run_example, run_examples
 from qualify.services.standards import shipped_dir, shipped_files
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml"
-EXAMPLES_PART = shipped_dir() / "_parts" / "examples.yaml"
-
-
-def with_examples_part(standard: Standard) -> Standard:
-    """The shipped standard with the example cases of ``_parts/examples.yaml`` (until they are merged)."""
-    data = yaml.safe_load(EXAMPLES_PART.read_text(encoding="utf-8"))
-    examples = [Example.model_validate(item) for item in data["examples"]]
-    return standard.model_copy(update={"examples": examples})
 
 
 @pytest.mark.parametrize("path", [*shipped_files(), FIXTURE], ids=lambda p: p.stem)
@@ -35,7 +25,7 @@ def test_the_fixture_has_screening_and_certification_examples() -> None:
 
 
 def test_the_service_marketing_example_cases_give_the_expected_outcomes() -> None:
-    standard = with_examples_part(load_standard(shipped_dir() / "service-marketing@2.0.yaml"))
+    standard = load_standard(shipped_dir() / "service-marketing@2.0.yaml")
     codes = [example.code for example in standard.examples]
     expected = {"experience-boundary", "performance-window", "knowledge-ranks", "certification-level-1"}
     assert expected <= set(codes)

@@ -42,11 +42,8 @@ EXAMPLE: dict[str, Any] = {
 
 
 def clean() -> dict[str, Any]:
-    """The mini fixture, made consistent (its completeness says complete although one measure is
-    unknown) and given one example case of our own."""
+    """The mini fixture, given one example case of our own."""
     data = copy.deepcopy(fixture_data())
-    data["completeness"] = {"complete": False, "note": {"zh": "测试", "en": "test"},
-                            "ends_at_module": data["modules"][0]["code"]}
     data["examples"] = [copy.deepcopy(EXAMPLE)]
     return data
 
