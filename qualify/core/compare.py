@@ -121,8 +121,36 @@ def _key(text: Text) -> str:
     return " ".join((text.zh or text.en).split())
 
 
+REWORDED = 0.5
+"""Two items whose texts are at least this similar (difflib's ratio) are one item reworded."""
+
+
+def _similarity(a: Text, b: Text) -> float:
+    return difflib.SequenceMatcher(a=_key(a), b=_key(b), autojunk=False).ratio()
+
+
+def _pair_reworded(old: list[Text], new: list[Text]) -> dict[int, int]:
+    """new index → old index for the most similar pairs (each item used once, best pairs first)."""
+    scored = sorted(((_similarity(o, n), i, j) for i, o in enumerate(old) for j, n in enumerate(new)),
+                    key=lambda entry: (-entry[0], entry[1], entry[2]))
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for score, i, j in scored:
+        if score < REWORDED:
+            break
+        if i not in used and j not in pairs:
+            pairs[j] = i
+            used.add(i)
+    return pairs
+
+
 def diff_items(before: list[Text], after: list[Text]) -> list[ItemDiff]:
-    """Items matched in order by their text: kept, reworded (paired by position), added or dropped."""
+    """Items matched in order by their text: kept, reworded, added or dropped.
+
+    Where a run of items differs, an old and a new item are "changed" (the same item reworded) only
+    when their texts are similar enough (``REWORDED``); otherwise the old one is dropped and the new
+    one added, so that unrelated items are never shown as one item rewritten.
+    """
     matcher = difflib.SequenceMatcher(a=[_key(t) for t in before], b=[_key(t) for t in after], autojunk=False)
     out: list[ItemDiff] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -131,10 +159,14 @@ def diff_items(before: list[Text], after: list[Text]) -> list[ItemDiff]:
                     for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
             continue
         old, new = before[i1:i2], after[j1:j2]
-        paired = min(len(old), len(new))
-        out += [ItemDiff(kind="changed", before=old[k], after=new[k]) for k in range(paired)]
-        out += [ItemDiff(kind="dropped", before=t) for t in old[paired:]]
-        out += [ItemDiff(kind="added", after=t) for t in new[paired:]]
+        pairs = _pair_reworded(old, new)
+        for j, text in enumerate(new):
+            if j in pairs:
+                out.append(ItemDiff(kind="changed", before=old[pairs[j]], after=text))
+            else:
+                out.append(ItemDiff(kind="added", after=text))
+        paired_old = set(pairs.values())
+        out += [ItemDiff(kind="dropped", before=t) for i, t in enumerate(old) if i not in paired_old]
     return out
 
 

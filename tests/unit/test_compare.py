@@ -180,3 +180,12 @@ def test_a_changed_gate_is_in_the_gates_section() -> None:
     result = compare_standards(mini(), longer)
     assert [(c.section, c.path, c.before, c.after) for c in result.changes] == [
         ("gates", "levels[level 1].company_experience.months", 12, 18)]
+
+
+def test_a_reworded_item_is_changed_but_an_unrelated_one_is_dropped_and_added() -> None:
+    before = [t("对不能现场回答的问题，会后同用户达成共识", "a"), t("把握时机递交服务方案", "b")]
+    after = [t("对不能现场回答的问题，会后达成共识", "a2"), t("积极引导用户参观公司或样板点", "c")]
+    kinds = [(d.kind, (d.before or d.after or t("", "")).zh) for d in diff_items(before, after)]
+    assert kinds == [("changed", "对不能现场回答的问题，会后同用户达成共识"),
+                     ("added", "积极引导用户参观公司或样板点"),
+                     ("dropped", "把握时机递交服务方案")]
