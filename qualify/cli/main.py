@@ -13,6 +13,7 @@ import sys
 import typer
 
 from qualify.core.errors import InvalidInput, QualifyError
+from qualify.core.text import Lang
 
 app = typer.Typer(
     name="qualify",
@@ -33,18 +34,32 @@ def _register() -> None:
     audit.register(app)
 
 
-def report_error(error: QualifyError) -> None:
-    lines = error.lines() if isinstance(error, InvalidInput) else [str(error)]
+def error_language(argv: list[str]) -> Lang:
+    """The language of error lines: the command's ``--lang``, else ``QUALIFY_LANG``, else Chinese
+    (the commands' own default)."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in {"zh", "en"}:
+            return "en" if value == "en" else "zh"
+    return "en" if os.environ.get("QUALIFY_LANG", "zh").lower().startswith("en") else "zh"
+
+
+def report_error(error: QualifyError, lang: Lang = "en") -> None:
+    label = "错误" if lang == "zh" else "error"
+    # One line per problem, nothing else.
+    lines = error.lines(lang) if isinstance(error, InvalidInput) else [f"{error.code} {error.message(lang)}"]
     for line in lines:
-        typer.echo(f"error: {line}", err=True)
+        typer.echo(f"{label}: {line}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     _register()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=args, standalone_mode=False)
     except QualifyError as error:
-        report_error(error)
+        report_error(error, error_language(args))
         return 2
     except typer.Exit as done:
         return done.exit_code

@@ -28,24 +28,25 @@ class Problem:
     column: str = ""
     path: str = ""
 
-    def where(self) -> str:
+    def where(self, lang: Lang = "en") -> str:
+        zh = lang == "zh"
         parts = [self.file] if self.file else []
         if self.sheet:
-            parts.append(f"sheet {self.sheet}")
+            parts.append(f"工作表 {self.sheet}" if zh else f"sheet {self.sheet}")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"第 {self.row} 行" if zh else f"row {self.row}")
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(f"列 {self.column}" if zh else f"column {self.column}")
         if self.path:
             parts.append(self.path)
-        return ", ".join(parts)
+        return ("，" if zh else ", ").join(parts)
 
     def message(self, lang: Lang = "en") -> str:
         return self.message_zh if lang == "zh" else self.message_en
 
     def line(self, lang: Lang = "en") -> str:
         """One line for a terminal: ``where: CODE message``."""
-        where = self.where()
+        where = self.where(lang)
         prefix = f"{where}: " if where else ""
         return f"{prefix}{self.code} {self.message(lang)}"
 

@@ -11,6 +11,13 @@ from openpyxl import load_workbook
 
 from qualify.cli.main import main
 
+
+@pytest.fixture(autouse=True)
+def english_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English error lines; Chinese is the default (tested in test_cli_errors)."""
+    monkeypatch.setenv("QUALIFY_LANG", "en")
+
+
 MINI = str(Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml")
 AS_OF = "2026-11-26"
 

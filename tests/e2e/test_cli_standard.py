@@ -16,6 +16,13 @@ from qualify.cli.main import main
 from qualify.core.standard import Standard
 from qualify.services.standards import get_standard
 
+
+@pytest.fixture(autouse=True)
+def english_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English error lines; Chinese is the default (tested in test_cli_errors)."""
+    monkeypatch.setenv("QUALIFY_LANG", "en")
+
+
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml"
 Cap = pytest.CaptureFixture[str]
 
