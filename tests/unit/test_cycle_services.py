@@ -160,7 +160,8 @@ ALL_MEET = {"talk-prep": "meets", "talk-delivery": "exceeds", "reporting": "meet
 
 @pytest.fixture(autouse=True)
 def _frozen_mini(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(svc, "cycle_standard", lambda repo, cycle: MINI)
+    # compute_decision reads the cycle's frozen standard where it is defined (the decisions module)
+    monkeypatch.setattr(svc.decisions, "cycle_standard", lambda repo, cycle: MINI)
 
 
 def with_performance(record: PersonRecord) -> PersonRecord:

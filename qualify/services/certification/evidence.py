@@ -1,0 +1,148 @@
+"""Evidence for an application: its codes in the standard's vocabulary, and uploaded files."""
+
+from __future__ import annotations
+
+from qualify.core.cycle import Action
+from qualify.core.errors import InvalidInput, Problem, QualifyError
+from qualify.core.standard import Standard
+from qualify.services.certification.applications import applicant_step
+from qualify.services.certification.frozen import cycle_standard
+from qualify.services.certification.repository import CertificationRepository
+from qualify.services.certification.values import Actor, EvidenceInput, EvidenceView, FileView
+
+
+def check_evidence(standard: Standard, item: EvidenceInput, level: int) -> list[Problem]:
+    """Every code in the evidence must be one the standard declares; elements and measures of the level."""
+    vocab = standard.vocabularies
+    problems = []
+
+    def bad(field_name: str, value: str, vocabulary: str) -> None:
+        if value and value not in vocab.codes(vocabulary):
+            problems.append(
+                Problem(
+                    "unknown-code",
+                    f"{value!r} is not a code of {vocabulary}",
+                    f"{value!r} 不是标准中 {vocabulary} 的代码",
+                    path=field_name,
+                )
+            )
+
+    if not item.activity:
+        problems.append(Problem("required", "an activity is required", "须选择活动", path="activity"))
+    bad("activity", item.activity, "activities")
+    bad("role", item.role, "roles")
+    bad("audience", item.audience, "audience_ranks")
+    bad("scope", item.scope, "scopes")
+    bad("project_kind", item.project_kind, "project_kinds")
+    bad("outcome", item.outcome, "outcomes")
+    for deliverable in item.deliverables:
+        bad("deliverables", deliverable, "deliverables")
+    elements = {e.code for _, e, _ in standard.elements_at(level)}
+    for code in item.elements:
+        if code not in elements:
+            problems.append(
+                Problem(
+                    "unknown-element",
+                    f"{code!r} is not an element of level {level}",
+                    f"{code!r} 不是 {level} 级的行为要素",
+                    path="elements",
+                )
+            )
+    modules = {m.code for m, _ in standard.measures_at(level)}
+    for code in item.measures:
+        if code not in modules:
+            problems.append(
+                Problem(
+                    "unknown-measure",
+                    f"{code!r} has no measurement standard at level {level}",
+                    f"{code!r} 在 {level} 级没有衡量标准",
+                    path="measures",
+                )
+            )
+    return problems
+
+
+def add_evidence(
+    repo: CertificationRepository, actor: Actor, application_id: int, item: EvidenceInput
+) -> EvidenceView:
+    app, cycle = applicant_step(repo, actor, application_id, Action.add_evidence)
+    problems = check_evidence(cycle_standard(repo, cycle), item, app.target_level)
+    if problems:
+        raise InvalidInput(problems, source="evidence")
+    with repo.atomic():
+        return repo.add_evidence(actor, application_id, item)
+
+
+def remove_evidence(repo: CertificationRepository, actor: Actor, evidence_id: int) -> None:
+    item = repo.evidence_item(evidence_id)
+    applicant_step(repo, actor, item.application_id, Action.add_evidence)
+    with repo.atomic():
+        repo.remove_evidence(actor, evidence_id)
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOAD_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    # extension: (content type, accepted leading bytes; empty = any text that decodes as UTF-8)
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", (b"PK\x03\x04",)),
+    ".txt": ("text/plain", ()),
+}
+
+
+def check_upload(name: str, content: bytes) -> str:
+    """The content type of an accepted upload; ``QualifyError`` for a file too big or of a refused type.
+
+    The type is decided by the extension AND the file's first bytes (a renamed executable is refused).
+    """
+    size = len(content)
+    if size > MAX_UPLOAD_BYTES:
+        raise QualifyError(
+            code="file-too-large",
+            message_en=f"{name} is {size // 1024} KB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
+            message_zh=f"{name} 大小为 {size // 1024} KB，上限为 {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
+            fields={"name": name, "size": size},
+        )
+    if size == 0:
+        raise QualifyError(code="file-empty", message_en=f"{name} is empty", message_zh=f"{name} 是空文件")
+    dot = name.rfind(".")
+    ext = name[dot:].lower() if dot >= 0 else ""
+    accepted = ", ".join(sorted(UPLOAD_TYPES))
+    spec = UPLOAD_TYPES.get(ext)
+    ok = spec is not None
+    if spec is not None:
+        _, magics = spec
+        if magics:
+            ok = any(content.startswith(m) for m in magics)
+        else:
+            try:
+                content.decode("utf-8")
+            except UnicodeDecodeError:
+                ok = False
+    if not ok or spec is None:
+        raise QualifyError(
+            code="file-type-refused",
+            message_en=f"{name}: only these file types are accepted: {accepted}",
+            message_zh=f"{name}：只接受以下文件类型：{accepted}",
+            fields={"name": name},
+        )
+    return spec[0]
+
+
+def add_evidence_file(
+    repo: CertificationRepository, actor: Actor, evidence_id: int, name: str, content: bytes
+) -> FileView:
+    item = repo.evidence_item(evidence_id)
+    applicant_step(repo, actor, item.application_id, Action.add_evidence)
+    content_type = check_upload(name, content)
+    with repo.atomic():
+        return repo.add_evidence_file(actor, evidence_id, safe_name(name), content_type, content)
+
+
+def safe_name(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "file"
+    return "".join(ch for ch in base if ch.isprintable())[:200]

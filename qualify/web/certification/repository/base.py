@@ -1,0 +1,100 @@
+"""What the parts of the certification repository share: the uploads folder, rows as plain values
+for the audit record, the acting Django user, and the base class."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from qualify.services.certification import Actor
+from qualify.services.certification.access import not_found
+from qualify.web.accounts.audit import record
+from qualify.web.certification import models as m
+from qualify.web.people.models import Person
+
+
+def uploads_dir() -> Path:
+    """Where uploaded files live: outside the web root and the static files, never served directly."""
+    configured = getattr(settings, "QUALIFY_UPLOADS_DIR", None)
+    return Path(configured) if configured else Path(settings.HOME) / "uploads"
+
+
+def plain(obj: Any, *, exclude: Sequence[str] = ()) -> dict[str, Any]:
+    """The row as plain values for the audit record (dates as ISO text)."""
+    data = model_to_dict(obj, exclude=list(exclude))
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
+        for k, v in data.items()
+        if not isinstance(v, list) or all(isinstance(x, str | int) for x in v)
+    }
+
+
+def django_user(actor: Actor) -> Any:
+    """The Django user behind the actor; ``None`` for the system."""
+    return actor.handle if getattr(actor.handle, "is_authenticated", False) else None
+
+
+class RepositoryBase:
+    """What every part of ``DjangoRepository`` shares: the clock, the transaction, the audit record,
+    the rows found by id (``NotFound`` otherwise), and stored files."""
+
+    def __init__(self, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.clock = clock or timezone.now
+
+    def atomic(self) -> AbstractContextManager[Any]:
+        return transaction.atomic()
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def _audit(
+        self, actor: Actor, action: str, obj_type: str, obj_id: object, before: Any, after: Any
+    ) -> None:
+        record(actor.handle, action, obj_type, obj_id, before, after)
+
+    def _person(self, employee_id: str) -> Person:
+        try:
+            return Person.objects.select_related("org_unit").get(employee_id=employee_id)
+        except Person.DoesNotExist:
+            raise not_found("person", employee_id) from None
+
+    def _cycle(self, cycle_id: int) -> m.Cycle:
+        try:
+            return m.Cycle.objects.get(pk=cycle_id)
+        except m.Cycle.DoesNotExist:
+            raise not_found("cycle", cycle_id) from None
+
+    def _application(self, application_id: int) -> m.Application:
+        try:
+            return m.Application.objects.select_related("person", "publication").get(pk=application_id)
+        except m.Application.DoesNotExist:
+            raise not_found("application", application_id) from None
+
+    def _store(
+        self, actor: Actor, content: bytes, name: str, content_type: str, **owner: Any
+    ) -> m.StoredFile:
+        rel = f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+        target = uploads_dir() / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        f = m.StoredFile.objects.create(
+            name=name,
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            path=rel,
+            uploaded_by=django_user(actor),
+            **owner,
+        )
+        self._audit(actor, "upload", "file", f.pk, None, plain(f))
+        return f
