@@ -15,43 +15,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from qualify.web.testing import PASSWORD, SmallOrg, make_role_users, make_small_org
+from qualify.web.testing import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Argon2 is deliberately slow; tests that check the hasher set it back themselves.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def org(db: None) -> SmallOrg:
-    return make_small_org()
-
-
-@pytest.fixture
-def users(org: SmallOrg) -> dict[str, Any]:
-    """``{"employee": User, "manager": …, "assessor": …, "hr": …, "admin": …}``."""
-    return make_role_users(org)
-
-
-@pytest.fixture
-def client_for(users: dict[str, Any]) -> Callable[[str], Client]:
-    """``client_for("hr")``: a test client logged in as that role (``"anonymous"``: not logged in)."""
-
-    def make(role: str) -> Client:
-        client = Client()
-        if role != "anonymous":
-            client.force_login(users[role])
-        return client
-
-    return make
+# The organisation, the accounts and ``client_for`` come from tests/conftest.py.
 
 
 # --- the browser ----------------------------------------------------------------------------------

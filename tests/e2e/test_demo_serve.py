@@ -42,7 +42,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("QUALIFY_", "DJANGO_", "PYTEST_")) and k not in {"SECRET_KEY", "DATABASE_URL"}
     }
-    env.update({"QUALIFY_HOME": str(tmp_path / "home"), **extra})
+    # English error lines: these tests read them (Chinese, the default, is tested in test_cli_errors).
+    env.update({"QUALIFY_HOME": str(tmp_path / "home"), "QUALIFY_LANG": "en", **extra})
     return env
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 1000
 STALE_AFTER = dt.timedelta(minutes=10)
+CLAIM_ATTEMPTS = 5
 Status = ScreeningRun.Status
 
 
@@ -64,11 +65,20 @@ def claim_next() -> ScreeningRun | None:
             run.status, run.started_at, run.heartbeat, run.progress = Status.RUNNING, now, now, 0
             run.save(update_fields=["status", "started_at", "heartbeat", "progress"])
             return run
-    for pk in list(queued.values_list("pk", flat=True)[:10]):
-        won = ScreeningRun.objects.filter(pk=pk, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=now, heartbeat=now, progress=0)
-        if won == 1:
-            return ScreeningRun.objects.get(pk=pk)
+    # SQLite: an atomic compare-and-set per candidate. Another process writing at the same moment
+    # makes SQLite answer "database is locked"; that is a lost race, not an error: try again shortly.
+    for attempt in range(CLAIM_ATTEMPTS):
+        try:
+            for pk in list(queued.values_list("pk", flat=True)[:10]):
+                won = ScreeningRun.objects.filter(pk=pk, status=Status.QUEUED).update(
+                    status=Status.RUNNING, started_at=now, heartbeat=now, progress=0)
+                if won == 1:
+                    return ScreeningRun.objects.get(pk=pk)
+            return None
+        except OperationalError:
+            if attempt == CLAIM_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     return None
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for database tests: a small organisation, one account per role, logged-in clients.
+"""Fixtures for database tests (integration and e2e): a small organisation, one account per role,
+logged-in clients.
 
 See ``qualify.web.testing`` for what the organisation and the accounts look like.
 """
@@ -13,10 +14,17 @@ from django.test import Client
 
 from qualify.web.testing import SmallOrg, make_role_users, make_small_org
 
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    # Argon2 is deliberately slow; tests that check the hasher set it back themselves.
+def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
+    # Argon2 is deliberately slow; tests that check the hasher set it back themselves. Only tests that
+    # touch the database make accounts, so the thousands of unit tests are left alone.
+    uses_database = not DATABASE_FIXTURES.isdisjoint(request.fixturenames)
+    if not uses_database and not request.node.get_closest_marker("django_db"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
