@@ -146,6 +146,10 @@ def demo(
 
     for line in seed_demo_cycle(standard):  # an earlier cycle with certificates, an open one in progress
         _say(line)
+    from qualify.web.demo import Login, demo_user_exists
+
+    if demo_user_exists("assessor2"):
+        logins.insert(-1, Login("assessor2", "lead 主评委", "lead assessor of the open cycle's panel"))
 
     # Ctrl-C, or a supervisor's SIGTERM, stops the children too (even when started in the background,
     # where a shell would have the interrupt ignored).

@@ -26,6 +26,12 @@ class Login:
     note: str
 
 
+def demo_user_exists(username: str) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).exists()
+
+
 def secret_key(home: Path) -> str:
     """The demo's secret key, made once and kept in the demo's directory."""
     path = home / "demo-secret-key"
@@ -84,7 +90,14 @@ def load_people(
     frames = generate_organisation(people, DEMO_SEED, standard, as_of)
     path = write_hr_data(frames, home / "demo-hr-data.xlsx")
     hr = _user("hr", ["hr"], hr_families=[standard.family])
-    batch = validate_upload(hr, path.name, path.read_bytes(), standard.id)
+    content = path.read_bytes()
+    # The upload limit protects the web form; the demo's own file may be larger (``--people 20000``).
+    from django.conf import settings
+    from django.test import override_settings
+
+    limit = max(settings.QUALIFY_UPLOAD_MAX_BYTES, len(content))
+    with override_settings(QUALIFY_UPLOAD_MAX_BYTES=limit):
+        batch = validate_upload(hr, path.name, content, standard.id)
     if batch.status != ImportBatch.Status.VALIDATED:
         raise RuntimeError(f"the generated demo data did not pass the import checks: {batch.problems[:3]}")
     apply_batch(hr, batch.pk)

@@ -139,7 +139,8 @@ def seed_demo_cycle(standard: Standard) -> list[str]:
     pool = _candidates(repo, hr, current, used)
     panel = svc.form_panel(repo, hr, current.id, name="评委组 B / Panel B", lead_user_id=member_user.pk,
                            member_user_ids=[lead_user.pk])
-    states: dict[str, int] = {}
+    states: list[tuple[str, int]] = []
+    # the last one is in review too, scored by the lead only: the demo's assessor still has to score it
     steps = ("draft", "submitted", "in_review", "consolidated", "decided", "in_review_2")
     for step, employee_id in zip(steps, pool, strict=False):
         app_id = _apply(repo, hr, current.id, employee_id)
@@ -156,8 +157,8 @@ def seed_demo_cycle(standard: Standard) -> list[str]:
                 _consolidate(repo, member_user, app_id)
             if step == "decided":
                 svc.decide(repo, hr, app_id)
-        states[step] = app_id
-    made.append(f"{CURRENT}: applications {', '.join(f'#{i} {s}' for s, i in states.items())}; "
+        states.append((step.removesuffix("_2"), app_id))
+    made.append(f"{CURRENT}: applications {', '.join(f'#{i} {s}' for s, i in states)}; "
                 "log in as assessor to score, as assessor2 (the lead, same password) to consolidate")
     return made
 
