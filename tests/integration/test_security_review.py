@@ -1,0 +1,309 @@
+"""A security review of the web app, as an attacker with a valid low-privilege account would try it.
+
+Each test is one attempt and what must come of it. ``tests/e2e/test_access_matrix.py`` already walks
+every URL with every role (GET); these tests go further: other people's objects by id, writes, the
+state of an object, tokens, CSRF, uploads and redirects.
+
+The world: the small organisation of ``qualify.web.testing`` (employee = E001 in bj, manager of north,
+assessor = E003 in south, HR of ``mini``), a second assessor (E002), HR of the family ``other``, and
+a cycle on the mini standard in which E001's application is submitted, with an evidence file, and
+assessed by a panel (lead: assessor, member: assessor2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from qualify.core.cycle import PanelChoice
+from qualify.core.errors import QualifyError
+from qualify.services import certification as svc
+from qualify.web.accounts.models import ApiToken
+from qualify.web.accounts.tokens import create_token
+from qualify.web.certification import models as m
+from qualify.web.certification.repository import DjangoRepository, actor_for
+from qualify.web.people.models import ExamResult, PerformanceRating, Person
+from qualify.web.testing import make_person, make_user
+
+pytestmark = pytest.mark.django_db
+
+MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
+TODAY = dt.date(2026, 11, 26)
+PDF = b"%PDF-1.4\n% evidence\n"
+RATINGS = {"talk-prep": "meets", "talk-delivery": "meets", "reporting": "exceeds"}
+
+
+def new_cycle(name: str = "冬季认证") -> svc.NewCycle:
+    return svc.NewCycle(name=name, standard_id=MINI, opens_on=TODAY - dt.timedelta(days=3),
+                        closes_on=TODAY + dt.timedelta(days=365 * 5), as_of=TODAY, levels=(2, 3))
+
+
+@pytest.fixture
+def world(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
+    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    everyone = {
+        **users,
+        "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
+        "hr_other": make_user("hr_other", ["hr"], hr_families=["other"]),
+    }
+    repo = DjangoRepository()
+    a = {name: actor_for(user) for name, user in everyone.items()}
+    cycle = svc.open_cycle(repo, a["hr"], svc.create_cycle(repo, a["hr"], new_cycle()).id)
+    app = svc.apply(repo, a["employee"], cycle.id, target_level=2)
+    evidence = svc.add_evidence(repo, a["employee"], app.id,
+                                svc.EvidenceInput(activity="presentation", date=TODAY))
+    stored = svc.add_evidence_file(repo, a["employee"], evidence.id, "talk.pdf", PDF)
+    svc.submit(repo, a["employee"], app.id)
+    panel = svc.form_panel(repo, a["hr"], cycle.id, name="p", lead_user_id=everyone["assessor"].pk,
+                           member_user_ids=[everyone["assessor2"].pk])
+    svc.assign_panel(repo, a["hr"], app.id, panel.id)
+    sheets = {s.user_id: s.id for s in repo.assignments(app.id, "review")}
+    return {
+        "users": everyone, "actors": a, "repo": repo, "org": org, "cycle": cycle.id, "app": app.id,
+        "evidence": evidence.id, "file": stored.id, "panel": panel.id,
+        "lead_sheet": sheets[everyone["assessor"].pk], "member_sheet": sheets[everyone["assessor2"].pk],
+    }
+
+
+def eligible(person: Person) -> Person:
+    """Give ``person`` the performance and exams that make E001 eligible for the levels offered."""
+    for period, rating in [("2025Q4", "B"), ("2026Q1", "B+"), ("2026Q2", "A"), ("2026Q3", "B")]:
+        PerformanceRating.objects.create(person=person, period=period, rating=rating)
+    ExamResult.objects.create(person=person, sitting="2026", exam="general", score=90)
+    ExamResult.objects.create(person=person, sitting="2026", exam="professional", score=90)
+    return person
+
+
+def client(user: Any, **kwargs: Any) -> Client:
+    c = Client(**kwargs)
+    c.force_login(user)
+    return c
+
+
+def state(app_id: int) -> str:
+    return str(m.Application.objects.get(pk=app_id).state)
+
+
+# --- the certification cycle: other people's applications by id -------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["manager_elsewhere", "hr_other"])
+def test_an_application_outside_the_callers_scope_is_a_404_on_every_page_and_endpoint(
+        world: dict[str, Any], who: str) -> None:
+    # a manager of the south unit (E001 is in bj, below north) and HR of another job family
+    if who == "manager_elsewhere":
+        user = make_user("south_boss", ["employee", "manager"], managed_unit=world["org"].units["south"])
+    else:
+        user = world["users"]["hr_other"]
+    c, app = client(user), world["app"]
+    for url in (f"/applications/{app}/", f"/applications/{app}/score/", f"/files/{world['file']}/",
+                f"/api/cycles/applications/{app}", f"/api/cycles/applications/{app}/evidence",
+                f"/api/cycles/applications/{app}/scores", f"/api/cycles/applications/{app}/decisions"):
+        assert c.get(url).status_code == 404, url
+    hidden = c.get(f"/api/cycles/applications/{app}").json()["error"]
+    nothing = c.get("/api/cycles/applications/999999").json()["error"]
+    assert hidden["code"] == nothing["code"] == "not-found"  # no hint that it exists
+    assert hidden["message"].replace(str(app), "N") == nothing["message"].replace("999999", "N")
+    assert c.post(f"/api/cycles/applications/{app}/steps/withdraw").status_code == 404
+    assert state(app) == "in_review"
+
+
+def test_evidence_of_another_application_cannot_be_removed_through_ones_own(world: dict[str, Any]) -> None:
+    # E002's own draft application, and E001's evidence id in the URL
+    repo, a = world["repo"], world["actors"]
+    eligible(world["org"].people["E002"])
+    own = svc.apply(repo, a["assessor2"], world["cycle"], target_level=3)
+    response = client(world["users"]["assessor2"]).post(
+        f"/applications/{own.id}/evidence/{world['evidence']}/delete/")
+    assert response.status_code == 404
+    assert m.EvidenceItem.objects.filter(pk=world["evidence"]).exists()
+
+
+def test_an_assessor_taken_off_the_panel_no_longer_sees_the_application_or_its_files(
+        world: dict[str, Any]) -> None:
+    repo, a, users = world["repo"], world["actors"], world["users"]
+    member = client(users["assessor2"])
+    assert member.get(f"/files/{world['file']}/").status_code == 200
+    other = make_user("assessor3", ["employee", "assessor"],
+                      person=make_person("E006", world["org"].units["south"]))
+    panel = svc.form_panel(repo, a["hr"], world["cycle"], name="q", lead_user_id=users["assessor"].pk,
+                           member_user_ids=[other.pk])
+    svc.assign_panel(repo, a["hr"], world["app"], panel.id)
+    assert member.get(f"/files/{world['file']}/").status_code == 404
+    assert member.get(f"/applications/{world['app']}/").status_code == 404
+    response = member.put(f"/api/cycles/assignments/{world['member_sheet']}/scores/talk-prep",
+                          {"rating": "meets"}, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_an_assessor_cannot_rate_or_submit_on_another_assessors_score_sheet(world: dict[str, Any]) -> None:
+    member = client(world["users"]["assessor2"])
+    lead_sheet = world["lead_sheet"]
+    response = member.put(f"/api/cycles/assignments/{lead_sheet}/scores/talk-prep",
+                          {"rating": "not_met", "comment": "x"}, content_type="application/json")
+    assert response.status_code == 404
+    assert member.post(f"/api/cycles/assignments/{lead_sheet}/submit").status_code == 404
+    assert not m.ElementScore.objects.filter(assignment_id=lead_sheet).exists()
+
+
+def test_an_assessor_reads_no_other_ratings_or_comments_before_submitting_their_own(
+        world: dict[str, Any]) -> None:
+    repo, a = world["repo"], world["actors"]
+    for element, rating in RATINGS.items():
+        svc.rate(repo, a["assessor"], world["lead_sheet"], element, rating, f"lead says {element} secret")
+    svc.submit_rating(repo, a["assessor"], world["lead_sheet"])
+    member = client(world["users"]["assessor2"])
+    page = member.get(f"/applications/{world['app']}/score/").content.decode()
+    assert "lead says" not in page
+    body = member.get(f"/api/cycles/applications/{world['app']}/scores").json()
+    assert body["hidden"] is True and body["others"] == {} and body["spreads"] == {}
+    assert member.get(f"/applications/{world['app']}/consolidate/").status_code == 404  # not the lead
+    # the applicant does not read the panel's ratings either
+    applicant = client(world["users"]["employee"]).get(f"/api/cycles/applications/{world['app']}/scores")
+    assert applicant.json()["others"] == {}
+
+
+def test_the_applicant_cannot_take_the_hr_steps_on_their_own_application(world: dict[str, Any]) -> None:
+    repo, a, app = world["repo"], world["actors"], world["app"]
+    for who, sheet in (("assessor", world["lead_sheet"]), ("assessor2", world["member_sheet"])):
+        for element, rating in RATINGS.items():
+            svc.rate(repo, a[who], sheet, element, rating)
+        svc.submit_rating(repo, a[who], sheet)
+    svc.consolidate(repo, a["assessor"], app, {e: PanelChoice(r, "") for e, r in RATINGS.items()})
+    c = client(world["users"]["employee"])
+    response = c.post(f"/api/cycles/applications/{app}/steps/decide")
+    assert response.status_code == 403 and state(app) == "consolidated"
+    svc.decide(repo, a["hr"], app)
+    response = c.post(f"/api/cycles/applications/{app}/override", {"passed": True, "reason": "I say so"},
+                      content_type="application/json")
+    assert response.status_code == 403
+    assert m.Decision.objects.filter(application_id=app).count() == 1
+
+
+# --- cycles ---------------------------------------------------------------------------------------------
+
+
+def test_a_next_address_after_assigning_a_panel_never_leaves_the_site(world: dict[str, Any]) -> None:
+    repo, a = world["repo"], world["actors"]
+    eligible(world["org"].people["E002"])
+    own = svc.apply(repo, a["assessor2"], world["cycle"], target_level=3)
+    svc.submit(repo, a["assessor2"], own.id)
+    c = client(world["users"]["hr"])
+    for target in ("/\\evil.example/", "https://evil.example/", "//evil.example/", "/\\/evil.example"):
+        response = c.post(f"/applications/{own.id}/panel/",
+                          {"panel": str(world["panel"]), "kind": "review", "next": target})
+        location = response["Location"]
+        # (Django percent-encodes a backslash: "/%5Cevil.example/" is a path of this site)
+        assert url_has_allowed_host_and_scheme(location, {"testserver"}), (target, location)
+        assert urlsplit(location).netloc == "" and location.startswith("/"), (target, location)
+
+
+# --- files ------------------------------------------------------------------------------------------------
+
+
+def test_an_evidence_file_is_downloaded_as_an_attachment_that_the_browser_does_not_run(
+        world: dict[str, Any]) -> None:
+    response = client(world["users"]["employee"]).get(f"/files/{world['file']}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_an_html_page_is_not_accepted_as_evidence_under_any_name() -> None:
+    page = b"<html><script>alert(document.cookie)</script></html>"
+    for name in ("page.html", "page.pdf", "page.svg", "page.png"):
+        with pytest.raises(QualifyError) as refused:
+            svc.check_upload(name, page)
+        assert refused.value.code == "file-type-refused"
+
+
+def test_an_appeal_file_is_served_only_to_those_who_see_the_application(world: dict[str, Any]) -> None:
+    appeal = m.Appeal.objects.create(application_id=world["app"], reason="r",
+                                     filed_at=dt.datetime.now(dt.UTC))
+    stored = m.StoredFile.objects.create(appeal=appeal, name="note.txt", content_type="text/plain",
+                                         size=1, sha256="0", path="x/none")
+    outsider = make_user("outsider", ["employee"],
+                         person=make_person("E900", world["org"].units["south"]))
+    for user in (outsider, world["users"]["hr_other"]):
+        assert client(user).get(f"/files/{stored.pk}/").status_code == 404
+
+
+# --- HR scope: imports and screening ----------------------------------------------------------------
+
+
+# --- accounts, tokens, CSRF, redirects --------------------------------------------------------------------
+
+
+def test_a_token_of_a_deactivated_account_is_refused(users: dict[str, Any]) -> None:
+    _, key = create_token(users["hr"], "sync")
+    assert Client().get("/api/people/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    users["hr"].is_active = False
+    users["hr"].save()
+    response = Client().get("/api/people/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401
+
+
+def test_tokens_are_stored_only_as_a_hash(users: dict[str, Any]) -> None:
+    token, key = create_token(users["employee"], "script")
+    stored = ApiToken.objects.filter(pk=token.pk).values().get()
+    assert all(key not in str(value) for value in stored.values())
+    assert len(stored["prefix"]) < len(key) // 3
+
+
+def test_one_cannot_revoke_someone_elses_token(users: dict[str, Any]) -> None:
+    token, _ = create_token(users["hr"], "sync")
+    response = client(users["employee"]).post(f"/accounts/tokens/{token.pk}/revoke/")
+    assert response.status_code == 404
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_session_write_to_the_api_needs_the_csrf_token_and_a_bearer_token_does_not(
+        world: dict[str, Any]) -> None:
+    member = world["users"]["assessor2"]
+    url = f"/api/cycles/assignments/{world['member_sheet']}/scores/talk-prep"
+    browser = client(member, enforce_csrf_checks=True)
+    response = browser.put(url, {"rating": "meets"}, content_type="application/json")
+    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+    assert not m.ElementScore.objects.exists()
+    _, key = create_token(member, "script")
+    script = Client(enforce_csrf_checks=True)
+    response = script.put(url, {"rating": "meets"}, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert m.ElementScore.objects.get().rating == "meets"
+
+
+def test_pages_refuse_a_post_without_the_csrf_token(world: dict[str, Any]) -> None:
+    hr = client(world["users"]["hr"], enforce_csrf_checks=True)
+    assert hr.post(f"/cycles/{world['cycle']}/action/", {"action": "cancel"}).status_code == 403
+    assert m.Cycle.objects.get(pk=world["cycle"]).state == "open"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_login_and_the_language_switch_never_send_the_user_off_the_site(
+        users: dict[str, Any], target: str) -> None:
+    from qualify.web.testing import PASSWORD
+
+    response = Client().post(f"/accounts/login/?next={target}",
+                             {"username": "employee", "password": PASSWORD, "next": target})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    response = Client().post("/i18n/setlang/", {"language": "en", "next": target})
+    assert "evil" not in response.get("Location", "")
+
+
+def test_user_text_is_escaped_on_the_pages(world: dict[str, Any]) -> None:
+    Person.objects.filter(employee_id="E001").update(name="<script>alert(1)</script>")
+    m.EvidenceItem.objects.filter(pk=world["evidence"]).update(note="<img src=x onerror=alert(2)>")
+    for url, user in ((f"/applications/{world['app']}/", "employee"), ("/people/E001/", "manager"),
+                      ("/people/", "hr")):
+        page = client(world["users"][user]).get(url).content.decode()
+        assert "<script>alert(1)" not in page and "<img src=x" not in page, url
+    assert "&lt;script&gt;alert(1)" in client(world["users"]["hr"]).get("/people/").content.decode()
