@@ -47,15 +47,30 @@ def list_standards() -> list[Standard]:
 
 
 def get_standard(ref: str) -> Standard:
-    """A standard by id (``service-marketing@2.0``) or by path to a YAML file."""
+    """A standard by id (``service-marketing@2.0``) or by path to a YAML file (the CLI's way).
+
+    Input from users of the web app goes through ``shipped_standard``, which never reads a path.
+    """
     for path in shipped_files():
         if path.stem == ref:
             return _load_shipped(path, path.stat().st_mtime)
     candidate = Path(ref)
     if candidate.suffix in {".yaml", ".yml"} or candidate.exists():
         return load_standard(candidate)
+    raise _no_standard(ref)
+
+
+def shipped_standard(standard_id: str) -> Standard:
+    """A shipped standard by its id; anything else, a path included, is ``NotFound`` (never read)."""
+    for path in shipped_files():
+        if path.stem == standard_id:
+            return _load_shipped(path, path.stat().st_mtime)
+    raise _no_standard(standard_id)
+
+
+def _no_standard(ref: str) -> NotFound:
     known = ", ".join(p.stem for p in shipped_files()) or "none"
-    raise NotFound(
+    return NotFound(
         code="standard-not-found",
         message_en=f"no standard {ref!r}; shipped standards: {known}",
         message_zh=f"没有标准 {ref!r}；已有标准：{known}",

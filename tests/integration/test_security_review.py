@@ -24,12 +24,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from qualify.core.cycle import PanelChoice
 from qualify.core.errors import QualifyError
 from qualify.services import certification as svc
+from qualify.services import standards
 from qualify.web.accounts.models import ApiToken
 from qualify.web.accounts.tokens import create_token
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
-from qualify.web.people.models import ExamResult, PerformanceRating, Person
-from qualify.web.testing import make_person, make_user
+from qualify.web.people.models import ExamResult, ImportBatch, PerformanceRating, Person
+from qualify.web.testing import hr_workbook, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +190,16 @@ def test_the_applicant_cannot_take_the_hr_steps_on_their_own_application(world: 
 # --- cycles ---------------------------------------------------------------------------------------------
 
 
+def test_a_cycle_is_opened_only_on_a_shipped_standard_never_on_a_file_of_the_server(
+        world: dict[str, Any]) -> None:
+    body = {"name": "x", "standard_id": MINI, "opens_on": "2026-11-01", "closes_on": "2026-12-01",
+            "as_of": "2026-11-26", "levels": [2]}
+    response = client(world["users"]["admin"]).post("/api/cycles/", body, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "standard-not-found"
+    assert not m.Cycle.objects.filter(name="x").exists()
+
+
 def test_a_next_address_after_assigning_a_panel_never_leaves_the_site(world: dict[str, Any]) -> None:
     repo, a = world["repo"], world["actors"]
     eligible(world["org"].people["E002"])
@@ -237,6 +248,21 @@ def test_an_appeal_file_is_served_only_to_those_who_see_the_application(world: d
 
 
 # --- HR scope: imports and screening ----------------------------------------------------------------
+
+
+def test_the_import_api_checks_against_a_shipped_standard_never_a_file_of_the_server(
+        users: dict[str, Any], tmp_path: Path) -> None:
+    workbook = hr_workbook(tmp_path / "hr.xlsx", standards.get_standard(MINI), people=3)
+    _, key = create_token(users["hr"], "sync")
+    for ref in (MINI, "/etc/passwd", "../../../etc/hostname"):
+        with workbook.open("rb") as handle:
+            response = Client().post("/api/imports/", {"file": handle, "standard": ref},
+                                     HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 201
+        body = response.json()
+        assert body["status"] == "rejected", ref
+        assert [p["code"] for p in body["problems"]] == ["standard-not-found"]  # not "not YAML"
+    assert not ImportBatch.objects.filter(status="validated").exists()
 
 
 # --- accounts, tokens, CSRF, redirects --------------------------------------------------------------------

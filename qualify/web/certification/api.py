@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from qualify.core.cycle import PanelChoice
 from qualify.core.errors import QualifyError
 from qualify.services import certification as svc
+from qualify.services.standards import shipped_standard
 from qualify.web.api import error_response
 from qualify.web.certification.common import actor, error_text, repo, status_for
 
@@ -265,6 +266,7 @@ def list_cycles(request: HttpRequest) -> list[svc.CycleView]:
 @router.post("/", response={201: CycleOut}, summary="Create a cycle (draft) on a frozen copy of a standard")
 @refusals
 def create_cycle(request: HttpRequest, body: CycleIn) -> Any:
+    shipped_standard(body.standard_id)  # an id from a caller is never read as a path on the server
     made = svc.create_cycle(
         repo(),
         actor(request),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.services.hr_import import ImportPlan, apply_import, plan_import
-from qualify.services.standards import get_standard, list_standards
+from qualify.services.standards import list_standards, shipped_standard
 from qualify.web.accounts import access
 from qualify.web.accounts.audit import record
 from qualify.web.people.models import ImportBatch
@@ -55,7 +55,7 @@ def _counts(plan: ImportPlan) -> dict[str, Any]:
 
 
 def _plan(content: bytes, file_name: str, standard_id: str, user: Any) -> ImportPlan:
-    standard = get_standard(standard_id)
+    standard = shipped_standard(standard_id)  # a shipped one by id: what a user sends is never a path
     with tempfile.TemporaryDirectory(prefix="qualify-import-") as folder:
         path = Path(folder) / "upload.xlsx"
         path.write_bytes(content)
