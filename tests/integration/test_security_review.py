@@ -190,6 +190,17 @@ def test_the_applicant_cannot_take_the_hr_steps_on_their_own_application(world: 
 # --- cycles ---------------------------------------------------------------------------------------------
 
 
+def test_a_draft_cycle_is_404_by_id_for_everyone_but_hr_of_its_family(world: dict[str, Any]) -> None:
+    draft = svc.create_cycle(world["repo"], world["actors"]["hr"], new_cycle("草稿")).id
+    for role in ("employee", "manager", "assessor", "hr_other"):
+        c = client(world["users"][role])
+        for url in (f"/cycles/{draft}/", f"/cycles/{draft}/apply/", f"/api/cycles/{draft}",
+                    f"/api/cycles/{draft}/applications"):
+            assert c.get(url).status_code == 404, (role, url)
+    assert client(world["users"]["hr"]).get(f"/cycles/{draft}/").status_code == 200
+    assert client(world["users"]["admin"]).get(f"/api/cycles/{draft}").status_code == 200
+
+
 def test_a_cycle_is_opened_only_on_a_shipped_standard_never_on_a_file_of_the_server(
         world: dict[str, Any]) -> None:
     body = {"name": "x", "standard_id": MINI, "opens_on": "2026-11-01", "closes_on": "2026-12-01",

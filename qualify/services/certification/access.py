@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualify.core.cycle import ApplicationState, Role
+from qualify.core.cycle import ApplicationState, CycleState, Role
 from qualify.core.errors import NotFound
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, CycleView
@@ -63,9 +63,12 @@ def visible_application(repo: CertificationRepository, actor: Actor, application
 
 def visible_cycle(repo: CertificationRepository, actor: Actor, cycle_id: int) -> CycleView:
     """Every signed-in account with an employee record, a manager scope, an assessor or HR role sees
-    the cycles (they are announced to all); an HR user outside the family sees it but cannot run it."""
+    the cycles (they are announced to all); an HR user outside the family sees it but cannot run it.
+    A draft is not announced yet: only HR of its family (and admins) see it."""
     cycle = repo.cycle(cycle_id)
     if not actor.roles:
+        raise not_found("cycle", cycle_id)
+    if cycle.state is CycleState.draft and not roles_for_cycle(actor, cycle) & {Role.hr, Role.admin}:
         raise not_found("cycle", cycle_id)
     return cycle
 

@@ -15,6 +15,7 @@ from qualify.services.certification.access import (
     roles_for_application,
     roles_for_cycle,
     visible_application,
+    visible_cycle,
 )
 from qualify.services.certification.frozen import cycle_standard, knowledge_standings, require_element
 from qualify.services.certification.notifications import notify_applicant
@@ -34,7 +35,7 @@ def apply(
     """An application in draft: by the employee (``employee_id`` None or their own) or nominated by
     their manager or HR. The target level defaults to the next level offered; the screening decision
     must find the person eligible for it; a jump needs the knowledge policy, a reason and approval."""
-    cycle = repo.cycle(cycle_id)
+    cycle = visible_cycle(repo, actor, cycle_id)
     own = employee_id is None or employee_id == actor.employee_id
     subject = actor.employee_id if own else employee_id
     if subject is None:

@@ -9,7 +9,7 @@ from qualify.core.cycle import Action, transition
 from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.evaluate import evaluate
-from qualify.services.certification.access import roles_for_cycle
+from qualify.services.certification.access import roles_for_cycle, visible_cycle
 from qualify.services.certification.frozen import cycle_standard, freeze_standard, knowledge_standings
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, CycleView, NewCycle
@@ -66,7 +66,7 @@ def create_cycle(repo: CertificationRepository, actor: Actor, new: NewCycle) -> 
 
 def _cycle_step(repo: CertificationRepository, actor: Actor, cycle_id: int, action: Action) -> CycleView:
     with repo.atomic():
-        cycle = repo.cycle(cycle_id)
+        cycle = visible_cycle(repo, actor, cycle_id)
         state = transition(cycle.state, action, roles_for_cycle(actor, cycle))
         return repo.set_cycle_state(actor, cycle_id, action.value, state)
 
@@ -86,7 +86,7 @@ def cancel_cycle(repo: CertificationRepository, actor: Actor, cycle_id: int) -> 
 def close_cycle(repo: CertificationRepository, actor: Actor, cycle_id: int) -> CycleView:
     """Close a cycle whose every application is over (certified, closed, withdrawn or rejected)."""
     with repo.atomic():
-        cycle = repo.cycle(cycle_id)
+        cycle = visible_cycle(repo, actor, cycle_id)
         transition(cycle.state, Action.close, roles_for_cycle(actor, cycle))
         still_open = [
             a.id for a in repo.applications(cycle_id) if a.state not in rules.TERMINAL_APPLICATION_STATES
@@ -113,7 +113,7 @@ class Screening:
 
 def screen_cycle(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[Screening]:
     """Who may apply for which of the levels offered, on the cycle's as-of date (HR)."""
-    cycle = repo.cycle(cycle_id)
+    cycle = visible_cycle(repo, actor, cycle_id)
     transition(cycle.state, Action.screen, roles_for_cycle(actor, cycle))
     standard = cycle_standard(repo, cycle)
     standings = knowledge_standings(repo, standard)

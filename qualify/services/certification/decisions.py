@@ -11,7 +11,12 @@ from qualify.core.decision import LevelOutcome, Stage
 from qualify.core.errors import QualifyError
 from qualify.core.evaluate import evaluate
 from qualify.core.records import EvidenceRecord, PersonRecord, RatingRecord
-from qualify.services.certification.access import roles_for_application, roles_for_cycle, visible_application
+from qualify.services.certification.access import (
+    roles_for_application,
+    roles_for_cycle,
+    visible_application,
+    visible_cycle,
+)
 from qualify.services.certification.frozen import cycle_standard, knowledge_standings
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.repository import CertificationRepository
@@ -117,7 +122,7 @@ def override(
 def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[ApplicationView]:
     """Publish every decided application of the cycle for the notice period (公示)."""
     with repo.atomic():
-        cycle = repo.cycle(cycle_id)
+        cycle = visible_cycle(repo, actor, cycle_id)
         roles = roles_for_cycle(actor, cycle)
         cycle_state = transition(cycle.state, Action.publish, roles)
         decided = [a for a in repo.applications(cycle_id) if a.state is ApplicationState.decided]

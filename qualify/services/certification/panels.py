@@ -12,6 +12,7 @@ from qualify.services.certification.access import (
     roles_for_application,
     roles_for_cycle,
     visible_application,
+    visible_cycle,
 )
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, Notice, PanelView
@@ -28,7 +29,7 @@ def form_panel(
     kind: str = "review",
 ) -> PanelView:
     """A panel of a lead assessor (主评委) and members from the assessor pool (HR)."""
-    cycle = repo.cycle(cycle_id)
+    cycle = visible_cycle(repo, actor, cycle_id)
     transition(cycle.state, Action.form_panel, roles_for_cycle(actor, cycle))
     if kind not in {"review", "appeal"}:
         raise QualifyError(
