@@ -187,6 +187,24 @@ def test_the_applicant_cannot_take_the_hr_steps_on_their_own_application(world: 
     assert m.Decision.objects.filter(application_id=app).count() == 1
 
 
+def test_hr_who_is_also_the_applicant_may_not_run_their_own_application(world: dict[str, Any]) -> None:
+    # An HR user of the family with an employee record applies: approving, assigning a panel,
+    # rejecting, deciding and overriding their own application is for someone else.
+    repo, org = world["repo"], world["org"]
+    person = eligible(make_person("E005", org.units["bj"], level=1))
+    hr_self = make_user("hr_self", ["employee", "hr"], person=person, hr_families=["mini"])
+    own = svc.apply(repo, actor_for(hr_self), world["cycle"], target_level=2)
+    svc.submit(repo, actor_for(hr_self), own.id)
+    c = client(hr_self)
+    response = c.post(f"/api/cycles/applications/{own.id}/panel", {"panel_id": world["panel"]},
+                      content_type="application/json")
+    assert response.status_code == 403
+    assert c.post(f"/applications/{own.id}/reject/", {"reason": "x"}).status_code == 302
+    assert state(own.id) == "submitted"
+    allowed = c.get(f"/api/cycles/applications/{own.id}").json()["allowed"]
+    assert allowed == ["withdraw"]
+
+
 # --- cycles ---------------------------------------------------------------------------------------------
 
 

@@ -26,11 +26,13 @@ def roles_for_application(
 ) -> set[Role]:
     cycle = cycle or repo.cycle(app.cycle_id)
     roles: set[Role] = set()
-    if "admin" in actor.roles:
+    own = actor.employee_id is not None and actor.employee_id == app.employee_id
+    # Nobody runs their own application: an HR user or admin who applies is only its applicant.
+    if "admin" in actor.roles and not own:
         roles.add(Role.admin)
-    if "hr" in actor.roles and actor.administers(cycle.family):
+    if "hr" in actor.roles and actor.administers(cycle.family) and not own:
         roles.add(Role.hr)
-    if actor.employee_id is not None and actor.employee_id == app.employee_id:
+    if own:
         roles.add(Role.applicant)
     if (
         "manager" in actor.roles
