@@ -219,6 +219,18 @@ def test_a_draft_cycle_is_404_by_id_for_everyone_but_hr_of_its_family(world: dic
     assert client(world["users"]["admin"]).get(f"/api/cycles/{draft}").status_code == 200
 
 
+def test_nominating_a_person_hr_may_not_see_is_a_404_like_a_person_who_does_not_exist(
+        world: dict[str, Any]) -> None:
+    c, cycle = client(world["users"]["hr"]), world["cycle"]
+    outside = c.post(f"/api/cycles/{cycle}/applications", {"employee_id": "E004"},  # family "other"
+                     content_type="application/json")
+    nobody = c.post(f"/api/cycles/{cycle}/applications", {"employee_id": "NOBODY"},
+                    content_type="application/json")
+    assert outside.status_code == nobody.status_code == 404
+    assert "other" not in outside.content.decode()
+    assert not m.Application.objects.filter(person__employee_id="E004").exists()
+
+
 def test_a_cycle_is_opened_only_on_a_shipped_standard_never_on_a_file_of_the_server(
         world: dict[str, Any]) -> None:
     body = {"name": "x", "standard_id": MINI, "opens_on": "2026-11-01", "closes_on": "2026-12-01",

@@ -48,7 +48,11 @@ def apply(
     if own:
         transition(cycle.state, Action.apply, {Role.applicant})
     else:
-        roles = roles_for_cycle(actor, cycle) - {Role.applicant, Role.manager}
+        # HR nominates the people of the families they administer, a manager those of their units;
+        # anyone else is not found, exactly like someone who does not exist.
+        roles = roles_for_cycle(actor, cycle) & {Role.admin}
+        if Role.hr in roles_for_cycle(actor, cycle) and actor.administers(person.job_family):
+            roles.add(Role.hr)
         if "manager" in actor.roles and actor.user_id is not None and repo.manages(actor.user_id, subject):
             roles.add(Role.manager)
         if not roles:
