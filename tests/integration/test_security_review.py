@@ -231,6 +231,22 @@ def test_nominating_a_person_hr_may_not_see_is_a_404_like_a_person_who_does_not_
     assert not m.Application.objects.filter(person__employee_id="E004").exists()
 
 
+def test_forming_a_panel_does_not_tell_hr_who_holds_an_account_outside_the_assessor_pool(
+        world: dict[str, Any]) -> None:
+    c, users = client(world["users"]["hr"]), world["users"]
+    someone = make_user("zhang.wei.private", ["employee"])
+    answers = []
+    for member in (someone.pk, 999999):  # an account that is not an assessor, and no account
+        response = c.post(f"/api/cycles/{world['cycle']}/panels",
+                          {"name": "p2", "lead_user_id": users["assessor"].pk, "member_user_ids": [member]},
+                          content_type="application/json")
+        assert response.status_code == 422
+        answers.append(response.json()["error"]["fields"]["problems"][0]["code"])
+        assert "zhang.wei.private" not in response.content.decode()
+    assert answers == ["not-an-assessor", "not-an-assessor"]
+    assert m.Panel.objects.count() == 1
+
+
 def test_a_cycle_is_opened_only_on_a_shipped_standard_never_on_a_file_of_the_server(
         world: dict[str, Any]) -> None:
     body = {"name": "x", "standard_id": MINI, "opens_on": "2026-11-01", "closes_on": "2026-12-01",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from qualify.core import cycle as rules
 from qualify.core.cycle import Action, ApplicationState, AssignmentState, transition
-from qualify.core.errors import InvalidInput, Problem, QualifyError
+from qualify.core.errors import InvalidInput, NotFound, Problem, QualifyError
 from qualify.services.certification.access import (
     not_found,
     roles_for_application,
@@ -42,13 +42,17 @@ def form_panel(
     if not name.strip():
         problems.append(Problem("required", "a name is required", "须填写名称", path="name"))
     for user_id in members:
-        account = repo.account(user_id)
-        if "assessor" not in account.roles:
+        # An account outside the pool reads like one that does not exist: no name, no hint.
+        try:
+            in_pool = "assessor" in repo.account(user_id).roles
+        except NotFound:
+            in_pool = False
+        if not in_pool:
             problems.append(
                 Problem(
                     "not-an-assessor",
-                    f"{account.username} is not in the assessor pool",
-                    f"{account.username} 不在评委库中",
+                    f"account {user_id} is not in the assessor pool",
+                    f"账号 {user_id} 不在评委库中",
                     path="members",
                 )
             )
