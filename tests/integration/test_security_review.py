@@ -30,6 +30,7 @@ from qualify.web.accounts.tokens import create_token
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
 from qualify.web.people.models import ExamResult, ImportBatch, PerformanceRating, Person
+from qualify.web.screening.models import ScreeningRun
 from qualify.web.testing import hr_workbook, make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -320,6 +321,20 @@ def test_the_import_api_checks_against_a_shipped_standard_never_a_file_of_the_se
         assert body["status"] == "rejected", ref
         assert [p["code"] for p in body["problems"]] == ["standard-not-found"]  # not "not YAML"
     assert not ImportBatch.objects.filter(status="validated").exists()
+
+
+def test_a_screening_workbook_is_for_hr_of_its_family_even_after_its_creator_loses_the_family(
+        users: dict[str, Any]) -> None:
+    run = ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0", as_of=TODAY,
+                                      status="done", progress=100, result_file="s.xlsx",
+                                      result_content=b"PK\x03\x04 results")
+    hr = client(users["hr"])
+    assert hr.get(f"/screening/{run.pk}/result.xlsx").status_code == 200
+    profile = users["hr"].profile
+    profile.hr_families = ["other"]
+    profile.save()
+    assert hr.get(f"/screening/{run.pk}/result.xlsx").status_code == 404
+    assert hr.get(f"/api/screening/{run.pk}").status_code == 404
 
 
 # --- accounts, tokens, CSRF, redirects --------------------------------------------------------------------

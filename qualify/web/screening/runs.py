@@ -22,13 +22,17 @@ from qualify.web.screening.models import ScreeningResult, ScreeningRun
 
 
 def runs_visible_to(user: Any) -> QuerySet[ScreeningRun]:
+    """The runs of the job families ``user`` administers now (a standard's id is ``FAMILY@VERSION``).
+    Whoever queued a run loses it with the family: its workbook lists that family's people."""
     if not access.can_screen(user):
         return ScreeningRun.objects.none()
     families = access.hr_families(user)
     if families is None:
         return ScreeningRun.objects.all()
-    ids = [s.id for s in standards_for(user)]
-    return ScreeningRun.objects.filter(Q(standard_id__in=ids) | Q(created_by=user))
+    scope = Q(pk__in=[])
+    for family in families:
+        scope |= Q(standard_id__startswith=f"{family}@")
+    return ScreeningRun.objects.filter(scope)
 
 
 def get_run_or_404(user: Any, run_id: int) -> ScreeningRun:
