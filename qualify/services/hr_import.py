@@ -71,14 +71,20 @@ def _scope_problems(org: Organisation, standard: Standard, existing: Mapping[str
         if allowed_families is None:
             continue
         before = existing.get(employee.employee_id)
-        families = {employee.job_family} | ({before.employee.job_family} if before else set())
-        outside = sorted(families - set(allowed_families))
-        if outside:
+        if employee.job_family not in allowed_families:
             problems.append(Problem(
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id}: you do not administer job family "
-                            f"{', '.join(outside)}"),
-                message_zh=f"员工 {employee.employee_id}：你无权管理职位族 {'、'.join(outside)}",
+                            f"{employee.job_family}"),
+                message_zh=f"员工 {employee.employee_id}：你无权管理职位族 {employee.job_family}",
+                column="job_family", **where))  # type: ignore[arg-type]
+        elif before is not None and before.employee.job_family not in allowed_families:
+            # The record on file is outside the importer's scope: say so without saying what it holds.
+            problems.append(Problem(
+                code="not-your-family",
+                message_en=(f"employee {employee.employee_id} is on record in a job family you do not "
+                            "administer"),
+                message_zh=f"员工 {employee.employee_id} 已登记在你无权管理的职位族中",
                 column="job_family", **where))  # type: ignore[arg-type]
     return problems
 

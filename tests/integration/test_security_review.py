@@ -337,6 +337,30 @@ def test_a_screening_workbook_is_for_hr_of_its_family_even_after_its_creator_los
     assert hr.get(f"/api/screening/{run.pk}").status_code == 404
 
 
+def test_an_import_refused_for_an_existing_person_does_not_name_their_job_family(
+        users: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from qualify.web.people.importing import validate_upload
+
+    shipped = standards.shipped_files()
+    monkeypatch.setattr(standards, "shipped_files", lambda: [*shipped, Path(MINI)])
+    make_person("SECRET1", None, family="secret-family")
+    workbook = hr_workbook(tmp_path / "hr.xlsx", standards.get_standard(MINI), people=2)
+    rows = load_workbook(workbook)
+    first_id = rows["employees"]["A2"].value
+    for sheet in rows.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value == first_id:
+                row[0].value = "SECRET1"
+    rows.save(workbook)
+    batch = validate_upload(users["hr"], "hr.xlsx", workbook.read_bytes(), "mini@1.0")
+    assert batch.status == "rejected"
+    assert [p["code"] for p in batch.problems] == ["not-your-family"]
+    assert "secret-family" not in str(batch.problems)
+    assert Person.objects.get(employee_id="SECRET1").job_family == "secret-family"
+
+
 # --- accounts, tokens, CSRF, redirects --------------------------------------------------------------------
 
 
