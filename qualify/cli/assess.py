@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 
+from qualify.cli.language import LangOption, resolve
 from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import QualifyError
 from qualify.core.text import Lang
@@ -30,15 +31,6 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
     xlsx = "xlsx"
     text = "text"
-
-
-class Language(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
-def _lang(language: Language) -> Lang:
-    return "zh" if language is Language.zh else "en"
 
 
 def parse_date(value: str | None, option: str) -> dt.date:
@@ -67,7 +59,6 @@ StandardOption = Annotated[str | None, typer.Option(
     "--standard", "-s", help="Standard id (FAMILY@VERSION) or YAML file; default: the only shipped one.")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Assess as of this date (YYYY-MM-DD); "
                                                 "default: today.")]
-LangOption = Annotated[Language, typer.Option("--lang", help="Language of messages and labels.")]
 
 
 def assess_cmd(
@@ -81,14 +72,14 @@ def assess_cmd(
         "default from the -o suffix, else jsonl.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
                                                 "instead of stdout.")] = None,
-    lang: LangOption = Language.en,
+    lang: LangOption = None,
     all_checks: Annotated[bool, typer.Option(
         "--all-checks", help="xlsx: list the checks short of pass at every level, not only at the levels "
         "within reach (the current level plus as many as the knowledge policy allows, at least one).")]
     = False,
 ) -> None:
     """Assess every employee of a standard's job family at every level, check by check."""
-    language = _lang(lang)
+    language = resolve(lang)
     fmt = _format_for(output, output_format)
     if fmt is OutputFormat.xlsx and output is None:
         raise QualifyError(code="output-required", message_en="an xlsx output needs -o FILE.xlsx",
@@ -169,10 +160,10 @@ def explain_cmd(
     as_of: AsOfOption = None,
     stage: Annotated[Stage, typer.Option("--stage", help="screening or certification (every check).")]
     = Stage.certification,
-    lang: LangOption = Language.en,
+    lang: LangOption = None,
 ) -> None:
     """Explain one person's decision: every check, the value seen, the threshold, what to do."""
-    language = _lang(lang)
+    language = resolve(lang)
     result = explain(standard, data, employee, level, parse_date(as_of, "--as-of"), stage)
     typer.echo(trace_text(result.standard, result.employee, result.decision, language, level), nl=False)
 

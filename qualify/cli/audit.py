@@ -9,20 +9,14 @@ The database is the web app's (``DATABASE_URL``, or the SQLite file under ``QUAL
 from __future__ import annotations
 
 import os
-from enum import StrEnum
-from typing import Annotated
 
 import typer
 
+from qualify.cli.language import LangOption, resolve
 from qualify.core.errors import QualifyError
 
 audit_app = typer.Typer(help="The tamper-evident audit record (who changed what, when, before and after).",
                         no_args_is_help=True)
-
-
-class LangChoice(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 def setup_django() -> None:
@@ -32,11 +26,8 @@ def setup_django() -> None:
     django.setup()
 
 
-LangOpt = Annotated[LangChoice, typer.Option("--lang", help="Language of the output: zh or en.")]
-
-
 @audit_app.command("verify")
-def verify_cmd(lang: LangOpt = LangChoice.zh) -> None:
+def verify_cmd(lang: LangOption = None) -> None:
     """Check the hash chain of the audit record; name the first broken entry (exit 1) or say it is intact."""
     setup_django()
     from django.db import DatabaseError
@@ -44,7 +35,7 @@ def verify_cmd(lang: LangOpt = LangChoice.zh) -> None:
     from qualify.web.accounts.audit import verify
     from qualify.web.accounts.models import AuditEntry
 
-    zh = lang is LangChoice.zh
+    zh = resolve(lang) == "zh"
     try:
         count = AuditEntry.objects.count()
         broken = verify()

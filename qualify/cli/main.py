@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from qualify.cli.language import default_language
 from qualify.core.errors import InvalidInput, QualifyError
 from qualify.core.text import Lang
 
@@ -36,13 +37,13 @@ def _register() -> None:
 
 def error_language(argv: list[str]) -> Lang:
     """The language of error lines: the command's ``--lang``, else ``QUALIFY_LANG``, else Chinese
-    (the commands' own default)."""
+    (the same rule as the commands' own output, ``qualify.cli.language``)."""
     for i, arg in enumerate(argv):
         value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
             argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
         if value in {"zh", "en"}:
             return "en" if value == "en" else "zh"
-    return "en" if os.environ.get("QUALIFY_LANG", "zh").lower().startswith("en") else "zh"
+    return default_language()
 
 
 def report_error(error: QualifyError, lang: Lang = "en") -> None:

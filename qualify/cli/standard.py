@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from qualify.cli import render
+from qualify.cli.language import LangOption, resolve
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.lint import lint_standard
 from qualify.core.text import Lang
@@ -24,11 +25,6 @@ from qualify.services import standards as service
 standard_app = typer.Typer(help="查看、比较、检查、导出和导入任职资格标准。"
                            "Read, compare, lint, export and import qualification standards.",
                            no_args_is_help=True)
-
-
-class LangChoice(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 class ShowFormat(StrEnum):
@@ -47,13 +43,8 @@ class ImportFormat(StrEnum):
     json = "json"
 
 
-LangOpt = Annotated[LangChoice, typer.Option("--lang", help="输出语言 / language of the output: zh, en.")]
 FormatOpt = Annotated[ShowFormat, typer.Option("--format", help="text 供人阅读 / for people; json 供程序 / "
                                                                 "for programs.")]
-
-
-def _lang(choice: LangChoice) -> Lang:
-    return "zh" if choice is LangChoice.zh else "en"
 
 
 def _exit(code: int) -> NoReturn:
@@ -71,7 +62,7 @@ def _dump_json(data: Any) -> None:
 
 
 @standard_app.command("list")
-def list_cmd(lang: LangOpt = LangChoice.zh, fmt: FormatOpt = ShowFormat.text) -> None:
+def list_cmd(lang: LangOption = None, fmt: FormatOpt = ShowFormat.text) -> None:
     """随附的标准及其状态。
     The standards shipped with Qualify and their status."""
     rows = []
@@ -83,7 +74,7 @@ def list_cmd(lang: LangOpt = LangChoice.zh, fmt: FormatOpt = ShowFormat.text) ->
     if fmt is ShowFormat.json:
         _dump_json(rows)
         return
-    language = _lang(lang)
+    language = resolve(lang)
     for row in rows:
         state = render.tr(str(row["status"]), language)
         complete = render.tr("complete" if row["complete"] else "incomplete", language)
@@ -98,7 +89,7 @@ def show_cmd(
     ref: Annotated[str, typer.Argument(help="标准编号或 YAML 文件 / a standard id (service-marketing@2.0) "
                                             "or a YAML file.")],
     level: Annotated[int | None, typer.Option("--level", help="只看此等级 / only this level.")] = None,
-    lang: LangOpt = LangChoice.zh,
+    lang: LangOption = None,
     fmt: FormatOpt = ShowFormat.text,
 ) -> None:
     """整个标准或一个等级；--format json 输出全部字段（中英文）。
@@ -114,7 +105,7 @@ def show_cmd(
         else:
             _dump_json(render.level_view(standard, level))
         return
-    render.show_standard(render.console(), standard, _lang(lang), level)
+    render.show_standard(render.console(), standard, resolve(lang), level)
 
 
 @standard_app.command("compare")
@@ -123,12 +114,12 @@ def compare_cmd(
         help="ID A B：同一标准的 A 级与 B 级 / level A against level B; ID1 ID2 或 FILE1 FILE2：两个标准 / "
              "two standards.",
         show_default=False)],
-    lang: LangOpt = LangChoice.zh,
+    lang: LangOption = None,
     fmt: FormatOpt = ShowFormat.text,
 ) -> None:
     """A 级到 B 级有何变化，或两个版本（文件）之间的差异。
     What changes from level A to level B, or between two versions (files) of a standard."""
-    language = _lang(lang)
+    language = resolve(lang)
     if len(refs) == 3:
         ref, *levels = refs
         if not all(value.isdigit() for value in levels):
@@ -154,12 +145,12 @@ def compare_cmd(
 def lint_cmd(
     ref: Annotated[str, typer.Argument(help="标准文件（YAML 或导出的工作簿）或编号 / a standard file (YAML, "
                                             "or a workbook from export) or an id.")],
-    lang: LangOpt = LangChoice.zh,
+    lang: LangOption = None,
     fmt: FormatOpt = ShowFormat.text,
 ) -> None:
     """检查标准的格式与含义；退出码 0 无问题，1 有问题，2 无法读取。
     Check a standard's schema and meaning; exit 0 clean, 1 findings, 2 unreadable."""
-    language = _lang(lang)
+    language = resolve(lang)
     findings = service.lint(ref)
     if fmt is ShowFormat.json:
         _dump_json([f.as_dict() for f in findings])
@@ -193,12 +184,12 @@ def export_cmd(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="xlsx 比较表 / the comparison table; yaml; "
                                                                "json.")
                    ] = ExportFormat.xlsx,
-    lang: LangOpt = LangChoice.zh,
+    lang: LangOption = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件 / output file.")] = None,
 ) -> None:
     """把标准导出为比较表（xlsx）、YAML 或 JSON；要么完整写出，要么不写。
     Write a standard as the comparison table (xlsx), YAML or JSON: all or nothing."""
-    language = _lang(lang)
+    language = resolve(lang)
     if fmt is ExportFormat.xlsx or output is not None:
         _refuse(output, language, "导出 xlsx", "exporting xlsx")
     data = service.export_standard(ref, fmt.value, language)
@@ -217,11 +208,11 @@ def import_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出的 YAML（或 JSON）文件 / the "
                                                 "YAML (or JSON) file to write.")] = None,
     fmt: Annotated[ImportFormat, typer.Option("--format", help="yaml 或 / or json.")] = ImportFormat.yaml,
-    lang: LangOpt = LangChoice.zh,
+    lang: LangOption = None,
 ) -> None:
     """把比较表工作簿读回为标准，并采用表中所做的修改。
     Read a comparison-table workbook back into a standard, taking the edits made to its table."""
-    language = _lang(lang)
+    language = resolve(lang)
     if output is not None:
         _refuse(output, language, "导入", "importing")
     imported = service.import_workbook(file)

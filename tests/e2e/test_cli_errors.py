@@ -47,3 +47,23 @@ def test_an_unexpected_failure_is_one_line_without_a_traceback(
     err = capsys.readouterr().err
     assert "disk on fire" in err
     assert "Traceback" not in err
+
+
+def test_qualify_lang_sets_the_language_of_a_commands_output_as_well_as_its_errors(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUALIFY_LANG", "en")
+    assert main(["standard", "list"]) == 0
+    assert "levels" in capsys.readouterr().out
+    monkeypatch.delenv("QUALIFY_LANG")
+    assert main(["standard", "list"]) == 0
+    assert "级" in capsys.readouterr().out
+
+
+def test_assess_speaks_chinese_by_default_like_its_error_lines(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QUALIFY_LANG", raising=False)
+    fixture = Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml"
+    assert main(["generate", "-o", str(tmp_path / "org"), "-n", "5", "--standard", str(fixture)]) == 0
+    capsys.readouterr()
+    assert main(["assess", str(tmp_path / "org"), "--standard", str(fixture), "--as-of", "2026-11-26"]) == 0
+    assert "已评估 5 人" in capsys.readouterr().err

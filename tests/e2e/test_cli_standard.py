@@ -19,7 +19,8 @@ from qualify.services.standards import get_standard
 
 @pytest.fixture(autouse=True)
 def english_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests read the English error lines; Chinese is the default (tested in test_cli_errors)."""
+    """These tests read English error lines and output unless they ask for ``--lang zh``; Chinese is the
+    default (tested in test_cli_errors)."""
     monkeypatch.setenv("QUALIFY_LANG", "en")
 
 
@@ -76,7 +77,7 @@ def test_show_one_level_prints_its_conditions_and_criteria_in_the_chosen_languag
 
 
 def test_show_piped_never_cuts_a_chinese_text(capsys: Cap) -> None:
-    code, out, _ = run(capsys, "standard", "show", "service-marketing@2.0")
+    code, out, _ = run(capsys, "standard", "show", "service-marketing@2.0", "--lang", "zh")
     assert code == 0
     standard = get_standard("service-marketing@2.0")
     lines = out.splitlines()
@@ -117,7 +118,7 @@ def test_compare_two_files_lists_the_differences_by_section(tmp_path: Path,
         data["modules"][0]["elements"][0]["criteria"][0]["items"][0]["zh"] = "新的条目"  # type: ignore[index]
 
     newer = fixture_copy(tmp_path, bump)
-    code, out, _ = run(capsys, "standard", "compare", str(FIXTURE), str(newer))
+    code, out, _ = run(capsys, "standard", "compare", str(FIXTURE), str(newer), "--lang", "zh")
     assert code == 0
     assert "mini@1.0 → mini@1.1" in out
     assert ("~ modules[talks].elements[talk-prep].criteria[level 1].items (变更): "
@@ -162,13 +163,13 @@ def test_export_xlsx_then_import_gives_back_the_same_yaml(tmp_path: Path, capsys
 def test_an_edit_in_the_workbook_is_reported_and_lands_in_the_yaml(tmp_path: Path,
                                                                    capsys: Cap) -> None:
     book, back = tmp_path / "mini.xlsx", tmp_path / "back.yaml"
-    run(capsys, "standard", "export", str(FIXTURE), "-o", str(book))
+    run(capsys, "standard", "export", str(FIXTURE), "--lang", "zh", "-o", str(book))
     workbook = openpyxl.load_workbook(book)
     sheet = workbook["比较表"]
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 8).value == "element:reporting")
     sheet.cell(row, 4).value = "1、修改后的二级条目"
     workbook.save(book)
-    code, out, _ = run(capsys, "standard", "import", str(book), "-o", str(back))
+    code, out, _ = run(capsys, "standard", "import", str(book), "-o", str(back), "--lang", "zh")
     assert code == 0
     assert f"比较表!D{row}: 行为要素 reporting 的 2 级：已采用工作簿中的测评标准条目（1 条）（zh）" in out
     assert "修改后的二级条目" in back.read_text(encoding="utf-8")
@@ -191,7 +192,7 @@ def test_export_xlsx_without_an_output_file_is_an_error(capsys: Cap) -> None:
 def test_a_bad_workbook_gets_one_line_per_problem_exit_2_and_writes_nothing(
         tmp_path: Path, capsys: Cap) -> None:
     book, back = tmp_path / "mini.xlsx", tmp_path / "back.yaml"
-    run(capsys, "standard", "export", str(FIXTURE), "-o", str(book))
+    run(capsys, "standard", "export", str(FIXTURE), "--lang", "zh", "-o", str(book))
     workbook = openpyxl.load_workbook(book)
     sheet = workbook["比较表"]
     rows = {sheet.cell(r, 8).value: r for r in range(1, sheet.max_row + 1)}
