@@ -10,16 +10,13 @@
   mode (constant memory); a sheet that would pass Excel's row limit continues on the next one.
   Cells that start with ``= + - @`` are neutralised with a leading apostrophe.
 
-Files are written atomically: to a temporary file beside the target, renamed over it when complete.
+Files are written atomically (``qualify.formats.files``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -28,6 +25,7 @@ from qualify.core.messages import BEHAVIOUR_PREFIX, COMPANY, FAMILY, KNOWLEDGE, 
 from qualify.core.records import Employee
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
+from qualify.formats.files import atomic_path as atomic_path  # part of this module's interface
 
 Format = Literal["jsonl", "text", "xlsx"]
 EXCEL_MAX_ROWS = 1_048_576
@@ -121,23 +119,6 @@ def neutralise(value: Any) -> Any:
 
 
 # --- atomic files -------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed to ``target`` when the block completes; removed
-    if it fails. Readers of ``target`` never see a partial file."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        temporary.replace(target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 # --- jsonl and text -----------------------------------------------------------------------------

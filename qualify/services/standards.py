@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -17,6 +15,7 @@ from qualify.core.errors import NotFound
 from qualify.core.lint import Finding, duplicate_key, lint_data, lint_standard
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
+from qualify.formats.files import write_atomically as write_atomically  # the CLI writes through the service
 from qualify.formats.standard_xlsx import Imported, read_workbook, workbook_bytes
 from qualify.formats.standard_yaml import (
     dump_standard,
@@ -144,21 +143,3 @@ def import_workbook(path: Path) -> Imported:
     return read_workbook(path)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it: all or nothing."""
-    target = path.resolve()
-    if target.exists():
-        mode = target.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        Path(temp).chmod(mode)
-        Path(temp).replace(target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

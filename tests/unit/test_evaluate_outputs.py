@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,22 @@ def test_a_write_that_fails_half_way_leaves_the_earlier_file_and_no_temporary_fi
         raise RuntimeError("disk full")
     assert target.read_text(encoding="utf-8") == "earlier\n"
     assert [p.name for p in tmp_path.iterdir()] == ["decisions.jsonl"]
+
+
+def test_a_new_file_gets_the_permissions_the_umask_gives_and_a_replaced_one_keeps_its_own(
+        tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "decisions.jsonl"
+        with atomic_path(target) as temporary:
+            temporary.write_text("new\n", encoding="utf-8")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not the temporary file's 0600
+        target.chmod(0o640)
+        with atomic_path(target) as temporary:
+            temporary.write_text("newer\n", encoding="utf-8")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
 
 
 def test_a_complete_write_replaces_the_file(tmp_path: Path) -> None:
