@@ -137,7 +137,7 @@ def summary_lines(summary: Summary, lang: Lang) -> list[str]:
                  else f"; skipped {summary.skipped} of other job families")
     lines = [head]
     highest = " · ".join(f"{level}: {count}" for level, count in summary.by_highest.items())
-    lines.append(f"{label('highest_eligible_level', lang)}: {highest}")
+    lines.append(f"{label('highest_eligible_level', lang)}{'：' if zh else ': '}{highest}")
     for level, counts in summary.by_level.items():
         parts = " · ".join(f"{level_outcome_text(LevelOutcome(k), lang)} {v}" for k, v in counts.items())
         lines.append(f"{level} 级：{parts}" if zh else f"level {level}: {parts}")

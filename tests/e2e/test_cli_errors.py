@@ -66,4 +66,6 @@ def test_assess_speaks_chinese_by_default_like_its_error_lines(
     assert main(["generate", "-o", str(tmp_path / "org"), "-n", "5", "--standard", str(fixture)]) == 0
     capsys.readouterr()
     assert main(["assess", str(tmp_path / "org"), "--standard", str(fixture), "--as-of", "2026-11-26"]) == 0
-    assert "已评估 5 人" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "已评估 5 人" in err
+    assert "最高符合等级：" in err
