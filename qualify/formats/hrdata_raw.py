@@ -173,7 +173,8 @@ def read_raw(path: Path, wanted: Collection[str] = SHEET_NAMES) -> RawData:
         raise InvalidInput([_problem(
             "unsupported-input", "HR data is an .xlsx workbook or a folder of CSV files",
             "人事数据须为 .xlsx 工作簿或 CSV 文件夹", file=file)], source=file)
-    if "employees" not in data.sheets and not any(p.sheet == "employees" for p in data.problems):
+    unreadable = {sheet.name for p in data.problems if (sheet := sheet_for_label(p.sheet)) is not None}
+    if "employees" not in data.sheets and "employees" not in unreadable:  # an unreadable one is not missing
         aliases = "、".join(SHEETS[0].aliases)
         data.problems.insert(0, _problem("missing-sheet", f"{missing_en} (also accepted: {aliases})",
                                          f"{missing_zh}（也可命名为：{aliases}）", file=file))

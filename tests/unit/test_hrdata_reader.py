@@ -356,3 +356,18 @@ def test_a_damaged_workbook_is_one_problem(tmp_path: Path, mini: Standard) -> No
     (tmp_path / "hr.xlsx").write_bytes(b"not a workbook")
 
     assert [p.code for p in problems_of(tmp_path / "hr.xlsx", mini)] == ["unreadable"]
+
+
+def test_an_unreadable_employees_sheet_named_in_chinese_is_not_also_reported_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.core.errors import Problem
+    from qualify.formats import hrdata_raw
+
+    damaged = Problem("unreadable", "cannot read the sheet: damaged", "无法读取工作表：damaged",
+                      file="hr.xlsx", sheet="员工")
+    monkeypatch.setattr(hrdata_raw, "read_workbook",
+                        lambda path, wanted: hrdata_raw.RawData({}, [damaged]))
+    (tmp_path / "hr.xlsx").write_bytes(b"")
+
+    assert [(p.code, p.sheet) for p in hrdata_raw.read_raw(tmp_path / "hr.xlsx").problems] == [
+        ("unreadable", "员工")]
