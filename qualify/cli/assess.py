@@ -161,11 +161,18 @@ def explain_cmd(
     stage: Annotated[Stage, typer.Option("--stage", help="screening or certification (every check).")]
     = Stage.certification,
     lang: LangOption = None,
+    fail: Annotated[bool, typer.Option(
+        "--fail", help="Exit 1 when not eligible for --level (default: the next level).")] = False,
 ) -> None:
     """Explain one person's decision: every check, the value seen, the threshold, what to do."""
     language = resolve(lang)
     result = explain(standard, data, employee, level, parse_date(as_of, "--as-of"), stage)
     typer.echo(trace_text(result.standard, result.employee, result.decision, language, level), nl=False)
+    if fail:
+        target = level if level is not None else result.decision.current_level + 1
+        decided = result.decision.level(target)
+        if decided is None or decided.outcome is not LevelOutcome.eligible:
+            raise typer.Exit(1)
 
 
 # --- generate -----------------------------------------------------------------------------------

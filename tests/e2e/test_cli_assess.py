@@ -237,3 +237,9 @@ def test_the_xlsx_lists_checks_within_reach_unless_all_checks_are_asked_for(
     # current level 0; the knowledge policy lets the best apply two levels above
     assert levels_of_00026() == {2}
     assert levels_of_00026("--all-checks") == {2, 3, 4, 5}
+
+
+def test_explain_fail_exits_1_only_when_the_person_is_not_eligible_for_the_level(data: Path) -> None:
+    common = ["--standard", MINI, "--as-of", AS_OF, "--stage", "screening", "--level", "1", "--fail"]
+    assert run("explain", str(data), "--employee", "00026", *common) == 0  # 12 months on 2026-11-26
+    assert run("explain", str(data), "--employee", "00027", *common) == 1  # 11 months: not yet
