@@ -208,7 +208,7 @@ def test_a_whole_cycle_in_the_browser_with_several_accounts(
     # the employee reads every reason and appeals
     emp.goto(f"{base}/applications/{app_id}/")
     assert emp.locator("#decision").is_visible()
-    assert emp.locator("#decision code", has_text="behaviour:talk-prep").count() == 1
+    assert emp.locator("#decision").get_by_role("cell", name="准备", exact=True).count() == 1
     emp.click(f"a[href='/applications/{app_id}/appeal/']")
     emp.fill("textarea[name=reason]", "国家级项目的策划报告体现了准备工作。")
     emp.click("form.card button.primary")

@@ -161,11 +161,12 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
     assert m.Application.objects.get(pk=app.pk).state == "consolidated"
     follow(hr, f"/applications/{app.pk}/action/", {"action": "decide"})
     page = ok(emp.get(f"/applications/{app.pk}/"))
-    assert "behaviour:talk-prep" not in page  # not published yet: the applicant does not see it
+    assert 'id="decision"' not in page  # not published yet: the applicant does not see it
     follow(hr, f"/cycles/{cycle_id}/action/", {"action": "close_applications"})
     follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
     page = ok(emp.get(f"/applications/{app.pk}/"))
-    assert "behaviour:talk-prep" in page
+    assert '<td data-label="检查项">准备</td>' in page  # each check by its element's name, not its code
+    assert "behaviour:talk-prep" not in page
 
     follow(
         emp,

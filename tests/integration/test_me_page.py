@@ -121,3 +121,14 @@ def test_the_me_api_is_404_without_an_employee_record_and_401_without_login(clie
     response = client_for("hr").get("/api/me/")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not-found"
     assert client_for("anonymous").get("/api/me/").status_code == 401
+
+
+def test_the_gap_list_counts_evidence_in_the_standards_words_not_its_codes(client_for: ClientFor) -> None:
+    response = client_for("employee").get("/me/", {"as_of": AS_OF})
+    page = response.content.decode()
+    assert "成功的省级以上项目：0/2 次" in page  # the requirement's text, what one has of what it asks
+    assert "projects 0" not in page and "projects 2" not in page  # the trace's codes stay in the API
+    english = client_for("employee")
+    english.cookies["django_language"] = "en"
+    assert "successful project at province level or above: 0 of 2" in english.get(
+        "/me/", {"as_of": AS_OF}).content.decode()

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Action, ApplicationState, Role
 from qualify.core.errors import NotFound
+from qualify.core.standard import Standard
+from qualify.formats.decisions import rule_label
 from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.common import (
@@ -30,6 +32,7 @@ from qualify.web.certification.common import (
 )
 from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
 from qualify.web.certification.repository import uploads_dir
+from qualify.web.people.figures import figures
 
 PUBLIC_STATES = {
     ApplicationState.published,
@@ -45,12 +48,18 @@ def decision_visible(roles: set[Role], state: ApplicationState) -> bool:
     return bool(roles & {Role.hr, Role.admin}) or state in PUBLIC_STATES
 
 
-def checks_of(decision: svc.DecisionView) -> list[dict[str, Any]]:
-    """The target level's checks from the stored trace, in the page's language."""
+def checks_of(decision: svc.DecisionView, standard: Standard) -> list[dict[str, Any]]:
+    """The target level's checks from the stored trace, in the page's language: each rule by its name
+    and its figures in the standard's words (the trace keeps the machine values)."""
     trace = decision.trace.get(lang()) or decision.trace.get("en") or {}
     level = next((lv for lv in trace.get("levels", []) if lv.get("level") == decision.level), None)
     css = {"pass": "ok", "fail": "bad", "missing": "warn"}
-    return [{**c, "css": css.get(c["outcome"], "")} for c in (level or {}).get("checks", [])]
+    rows = []
+    for c in (level or {}).get("checks", []):
+        actual, required = figures(standard, decision.level, c["rule"], c["actual"], c["required"], lang())
+        rows.append({**c, "css": css.get(c["outcome"], ""), "label": rule_label(standard, c["rule"], lang()),
+                     "actual": actual, "required": required})
+    return rows
 
 
 def _evidence_rows(r: Any, app: svc.ApplicationView, standard: Any) -> list[dict[str, Any]]:
@@ -118,7 +127,7 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
         if editable
         else None,
         "decision": decision if show_decision else None,
-        "checks": checks_of(decision) if decision is not None and show_decision else [],
+        "checks": checks_of(decision, standard) if decision is not None and show_decision else [],
         "history": r.decisions(app.id) if show_decision else [],
         "appeal": r.appeal(app.id),
         "certificate": r.certificate_for(app.id),

@@ -56,7 +56,7 @@ def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
             "form": form,
             "state": state_name(app.state),
             "decision": decision,
-            "checks": checks_of(decision) if decision else [],
+            "checks": checks_of(decision, svc.cycle_standard(r, r.cycle(app.cycle_id))) if decision else [],
             "may_appeal": Action.appeal in svc.allowed(r, me, app),
         },
     )
@@ -98,7 +98,7 @@ def decide_appeal(request: HttpRequest, application_id: int) -> HttpResponse:
             "form": form,
             "appeal": r.appeal(app.id),
             "decision": decision,
-            "checks": checks_of(decision) if decision else [],
+            "checks": checks_of(decision, svc.cycle_standard(r, r.cycle(app.cycle_id))) if decision else [],
             "state": state_name(app.state),
         },
     )

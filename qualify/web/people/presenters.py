@@ -21,6 +21,7 @@ from qualify.core.standard import Standard, Vocabularies
 from qualify.core.text import Lang, Text
 from qualify.formats.decisions import rule_label as engine_rule_label
 from qualify.services.people_decisions import LevelAsks, exam_sittings, open_checks
+from qualify.web.people.figures import figures, months_text, progress
 
 LEVEL_OUTCOME_LABELS = {
     LevelOutcome.eligible.value: gettext_lazy("eligible"),
@@ -88,8 +89,9 @@ def level_name(standard: Standard, number: int) -> str:
 # --- checks and levels ---------------------------------------------------------------------------
 
 
-def check_row(standard: Standard, check: Check) -> dict[str, Any]:
+def check_row(standard: Standard, check: Check, level: int) -> dict[str, Any]:
     outcome = check.outcome.value
+    actual, required = figures(standard, level, check.rule, check.actual, check.required, lang())
     return {
         "rule": check.rule,
         "label": rule_label(standard, check.rule),
@@ -99,8 +101,9 @@ def check_row(standard: Standard, check: Check) -> dict[str, Any]:
         "outcome_label": CHECK_OUTCOME_LABELS[outcome],
         "css": CHECK_OUTCOME_CLASSES[outcome],
         "mark": CHECK_MARKS[outcome],
-        "actual": check.actual,
-        "required": check.required,
+        "actual": actual,
+        "required": required,
+        "progress": progress(standard, level, check.rule, check.actual, check.required, lang()),
         "message": check.message(lang()),
         "todo": check.gap(lang()) if check.outcome is not CheckOutcome.passed else "",
     }
@@ -108,7 +111,7 @@ def check_row(standard: Standard, check: Check) -> dict[str, Any]:
 
 def level_row(standard: Standard, level: LevelDecision, current_level: int) -> dict[str, Any]:
     outcome = level.outcome.value
-    checks = [check_row(standard, c) for c in level.checks]
+    checks = [check_row(standard, c, level.level) for c in level.checks]
     return {
         "level": level.level,
         "name": level_name(standard, level.level),
@@ -117,7 +120,7 @@ def level_row(standard: Standard, level: LevelDecision, current_level: int) -> d
         "css": LEVEL_OUTCOME_CLASSES[outcome],
         "checks": checks,
         "passed": sum(1 for c in checks if c["outcome"] == "pass"),
-        "open": [check_row(standard, c) for c in open_checks(level)],
+        "open": [check_row(standard, c, level.level) for c in open_checks(level)],
         "is_current": level.level == current_level,
         "is_next": level.level == current_level + 1,
     }
@@ -182,15 +185,6 @@ def asks_view(asks: LevelAsks) -> dict[str, Any]:
 
 
 # --- the record ------------------------------------------------------------------------------------
-
-
-def months_text(months: int) -> str:
-    years, rest = divmod(months, 12)
-    if years and rest:
-        return _("%(years)d y %(months)d m") % {"years": years, "months": rest}
-    if years:
-        return _("%(years)d y") % {"years": years}
-    return _("%(months)d m") % {"months": rest}
 
 
 def _vocab_name(vocab: Vocabularies, name: str, code: str | None) -> str:
