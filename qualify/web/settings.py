@@ -168,6 +168,10 @@ if config.flag("QUALIFY_BEHIND_PROXY"):
 QUALIFY_UPLOAD_MAX_BYTES = int(config.get("QUALIFY_UPLOAD_MAX_MB", "20")) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Files of one certification application (evidence; an appeal's attachments apart): at most this many
+# files and this many MB in all, so that one applicant cannot fill the disk 10 MB at a time.
+QUALIFY_EVIDENCE_MAX_FILES = int(config.get("QUALIFY_EVIDENCE_MAX_FILES", "50"))
+QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = int(config.get("QUALIFY_EVIDENCE_MAX_TOTAL_MB", "100")) * 1024 * 1024
 
 # --- languages and time -------------------------------------------------------------------------------
 

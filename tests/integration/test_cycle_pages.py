@@ -199,6 +199,40 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
 
 
 @pytest.mark.django_db
+def test_an_application_holds_only_so_many_evidence_files_and_a_refused_one_is_not_stored(
+    world: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.QUALIFY_EVIDENCE_MAX_FILES = 2
+    settings.QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = 2 * len(PDF) + 10
+    c, cycle_id = world["c"], world["cycle"]
+    emp = c["employee"]
+    follow(c["hr"], f"/cycles/{cycle_id}/action/", {"action": "open"})
+    follow(emp, f"/cycles/{cycle_id}/apply/", {"target_level": "2", "reason": ""})
+    app = m.Application.objects.get(person__employee_id="E001")
+
+    def upload(name: str, content: bytes) -> str:
+        return follow(
+            emp,
+            f"/applications/{app.pk}/evidence/",
+            {
+                "activity": "presentation-material",
+                "date": "2026-07-01",
+                "deliverables": ["slides"],
+                "file": SimpleUploadedFile(name, content, content_type="application/pdf"),
+            },
+        )
+
+    upload("one.pdf", PDF)
+    page = upload("big.pdf", PDF + b"0" * 20)  # second file, but past the total
+    assert "big.pdf 未保存" in page and "总量上限为" in page
+    upload("two.pdf", PDF)
+    page = upload("three.pdf", PDF)
+    assert "three.pdf 未保存：此申请已有 2 个文件，上限为 2 个" in page
+    assert sorted(m.StoredFile.objects.values_list("name", flat=True)) == ["one.pdf", "two.pdf"]
+    assert len([p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]) == 2  # nothing on disk either
+
+
+@pytest.mark.django_db
 def test_the_api_runs_the_steps_with_the_same_permissions_and_reports_a_conflict_as_409(
     world: dict[str, Any],
 ) -> None:

@@ -51,6 +51,42 @@ def test_a_text_file_must_be_utf8() -> None:
     assert refused(lambda: svc.check_upload("note.txt", "举证".encode("gb18030"))) == "file-type-refused"
 
 
+def stored_files(*sizes: int) -> list[svc.FileView]:
+    return [
+        svc.FileView(id=i, name=f"f{i}.pdf", content_type="application/pdf", size=n)
+        for i, n in enumerate(sizes, 1)
+    ]
+
+
+def test_an_upload_that_fits_the_applications_limits_is_let_through() -> None:
+    limits = svc.UploadLimits(max_files=3, max_total_bytes=1000)
+    svc.check_room(stored_files(400, 400), "third.pdf", 200, limits)  # three files, exactly 1000 bytes
+
+
+def test_one_file_more_than_the_applications_limit_is_refused_in_both_languages() -> None:
+    with pytest.raises(QualifyError) as caught:
+        svc.check_room(stored_files(1, 1), "third.pdf", 1, svc.UploadLimits(max_files=2))
+    body = caught.value.as_dict()  # what the API answers
+    assert body["code"] == "too-many-files"
+    assert "third.pdf is not stored" in body["message"] and "the limit is 2" in body["message"]
+    assert "third.pdf 未保存" in body["message_zh"] and "上限为 2 个" in body["message_zh"]
+
+
+def test_an_upload_that_takes_the_applications_files_past_the_total_is_refused() -> None:
+    limits = svc.UploadLimits(max_files=50, max_total_bytes=100 * 1024 * 1024)
+    nine = stored_files(*[10 * 1024 * 1024] * 9)
+    svc.check_room(nine, "tenth.pdf", 10 * 1024 * 1024, limits)
+    with pytest.raises(QualifyError) as caught:
+        svc.check_room(nine, "tenth.pdf", 10 * 1024 * 1024 + 1, limits)
+    assert caught.value.code == "uploads-total-too-large"
+    assert "the limit is 100 MB in all" in caught.value.message_en
+    assert "总量上限为 100 MB" in caught.value.message_zh
+
+
+def test_the_default_limits_are_fifty_files_and_100_mb() -> None:
+    assert svc.UploadLimits() == svc.UploadLimits(max_files=50, max_total_bytes=100 * 1024 * 1024)
+
+
 # --- evidence in the standard's vocabulary ---------------------------------------------------------
 
 

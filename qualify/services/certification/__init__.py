@@ -72,9 +72,11 @@ from qualify.services.certification.decisions import (
 from qualify.services.certification.evidence import (
     MAX_UPLOAD_BYTES,
     UPLOAD_TYPES,
+    UploadLimits,
     add_evidence,
     add_evidence_file,
     check_evidence,
+    check_room,
     check_upload,
     remove_evidence,
 )
@@ -160,6 +162,7 @@ __all__ = [
     "ScoreSheet",
     "ScoreView",
     "Screening",
+    "UploadLimits",
     "add_appeal_file",
     "add_evidence",
     "add_evidence_file",
@@ -173,6 +176,7 @@ __all__ = [
     "cancel_cycle",
     "certify",
     "check_evidence",
+    "check_room",
     "check_upload",
     "close_application",
     "close_applications",

@@ -6,7 +6,13 @@ from qualify.core import cycle as rules
 from qualify.core.cycle import Action, Role, transition
 from qualify.core.errors import QualifyError
 from qualify.services.certification.access import roles_for_application, visible_application
-from qualify.services.certification.evidence import check_upload, safe_name
+from qualify.services.certification.evidence import (
+    DEFAULT_UPLOAD_LIMITS,
+    UploadLimits,
+    check_room,
+    check_upload,
+    safe_name,
+)
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.panels import panel_of_kind, seat_panel
 from qualify.services.certification.repository import CertificationRepository
@@ -26,7 +32,12 @@ def appeal(repo: CertificationRepository, actor: Actor, application_id: int, rea
 
 
 def add_appeal_file(
-    repo: CertificationRepository, actor: Actor, application_id: int, name: str, content: bytes
+    repo: CertificationRepository,
+    actor: Actor,
+    application_id: int,
+    name: str,
+    content: bytes,
+    limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
 ) -> FileView:
     app = visible_application(repo, actor, application_id)
     found = repo.appeal(app.id)
@@ -38,6 +49,7 @@ def add_appeal_file(
         )
     content_type = check_upload(name, content)
     with repo.atomic():
+        check_room((repo.appeal(app.id) or found).files, name, len(content), limits)
         return repo.add_appeal_file(actor, found.id, safe_name(name), content_type, content)
 
 

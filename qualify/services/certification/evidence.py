@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from qualify.core.cycle import Action
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.standard import Standard
@@ -133,13 +136,56 @@ def check_upload(name: str, content: bytes) -> str:
     return spec[0]
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """How many files, and how many bytes in all, one application may hold: its evidence files
+    together; its appeal's attachments together (a budget of their own)."""
+
+    max_files: int = 50
+    max_total_bytes: int = 100 * 1024 * 1024
+
+
+DEFAULT_UPLOAD_LIMITS = UploadLimits()
+
+
+def check_room(stored: Sequence[FileView], name: str, size: int, limits: UploadLimits) -> None:
+    """``QualifyError`` when one more file of ``size`` bytes would pass the limits of the files stored."""
+    if len(stored) >= limits.max_files:
+        raise QualifyError(
+            code="too-many-files",
+            message_en=f"{name} is not stored: this application already holds {len(stored)} files; "
+            f"the limit is {limits.max_files}",
+            message_zh=f"{name} 未保存：此申请已有 {len(stored)} 个文件，上限为 {limits.max_files} 个",
+            fields={"name": name, "files": len(stored), "max_files": limits.max_files},
+        )
+    total = sum(f.size for f in stored) + size
+    if total > limits.max_total_bytes:
+        limit_mb = limits.max_total_bytes / 1024 / 1024
+        total_mb = total / 1024 / 1024
+        raise QualifyError(
+            code="uploads-total-too-large",
+            message_en=f"{name} is not stored: it would bring this application's files to {total_mb:.1f} MB; "
+            f"the limit is {limit_mb:g} MB in all",
+            message_zh=f"{name} 未保存：加上此文件，此申请的文件合计 {total_mb:.1f} MB，"
+            f"总量上限为 {limit_mb:g} MB",
+            fields={"name": name, "total": total, "max_total_bytes": limits.max_total_bytes},
+        )
+
+
 def add_evidence_file(
-    repo: CertificationRepository, actor: Actor, evidence_id: int, name: str, content: bytes
+    repo: CertificationRepository,
+    actor: Actor,
+    evidence_id: int,
+    name: str,
+    content: bytes,
+    limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
 ) -> FileView:
     item = repo.evidence_item(evidence_id)
     applicant_step(repo, actor, item.application_id, Action.add_evidence)
     content_type = check_upload(name, content)
     with repo.atomic():
+        stored = [f for e in repo.evidence(item.application_id) for f in e.files]
+        check_room(stored, name, len(content), limits)
         return repo.add_evidence_file(actor, evidence_id, safe_name(name), content_type, content)
 
 

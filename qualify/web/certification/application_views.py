@@ -28,6 +28,7 @@ from qualify.web.certification.common import (
     repo,
     state_name,
     term_name,
+    upload_limits,
     visible_application,
 )
 from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
@@ -232,7 +233,9 @@ def add_evidence(request: HttpRequest, application_id: int) -> HttpResponse:
             content = b"\0" * (svc.MAX_UPLOAD_BYTES + 1)  # refused by the service without reading it all
         else:
             content = upload.read()
-        attempt(request, svc.add_evidence_file, r, actor(request), made.id, upload.name, content)
+        attempt(
+            request, svc.add_evidence_file, r, actor(request), made.id, upload.name, content, upload_limits()
+        )
     return redirect("certification:application", application_id=app.id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
@@ -42,6 +43,14 @@ def status_for(error: QualifyError) -> int:
     if isinstance(error, InvalidInput):
         return 422
     return STATUS_BY_CODE.get(error.code, 400)
+
+
+def upload_limits() -> svc.UploadLimits:
+    """The files one application may hold (settings ``QUALIFY_EVIDENCE_MAX_FILES`` / ``…_TOTAL_MB``)."""
+    return svc.UploadLimits(
+        max_files=settings.QUALIFY_EVIDENCE_MAX_FILES,
+        max_total_bytes=settings.QUALIFY_EVIDENCE_MAX_TOTAL_BYTES,
+    )
 
 
 def error_text(error: QualifyError) -> str:

@@ -14,7 +14,15 @@ from qualify.services import certification as svc
 from qualify.web.accounts import access
 from qualify.web.certification import models as m
 from qualify.web.certification.application_views import checks_of
-from qualify.web.certification.common import actor, attempt, lang, repo, state_name, visible_application
+from qualify.web.certification.common import (
+    actor,
+    attempt,
+    lang,
+    repo,
+    state_name,
+    upload_limits,
+    visible_application,
+)
 from qualify.web.certification.forms import AppealDecisionForm, AppealForm
 from qualify.web.certification.pdf import CertificateText, NoChineseFont, certificate_pdf
 from qualify.web.certification.repository import cycle_view
@@ -44,7 +52,7 @@ def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
             content = (
                 upload.read() if upload.size <= svc.MAX_UPLOAD_BYTES else b"\0" * (svc.MAX_UPLOAD_BYTES + 1)
             )
-            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content)
+            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, upload_limits())
         if made:
             return redirect("certification:application", application_id=app.id)
     decision = r.current_decision(app.id)
