@@ -182,6 +182,13 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
         f"/applications/{app.pk}/appeal/decide/",
         {"upheld": "1", "passed": "1", "reason": "The plan documents it."},
     )
+    computed = m.Decision.objects.get(application=app, kind="computed")
+    page = ok(emp.get(f"/applications/{app.pk}/"))
+    assert f"<li>#{computed.pk} 按标准计算 · 未通过" in page  # the earlier decision's kind, translated
+    english = Client(headers={"accept-language": "en"})
+    english.force_login(world["users"]["employee"])
+    page = ok(english.get(f"/applications/{app.pk}/"))
+    assert f"<li>#{computed.pk} computed from the standard · not passed" in page
     follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
     cert = m.Certificate.objects.get()
     assert Person.objects.get(employee_id="E001").current_level == 2

@@ -15,6 +15,7 @@ from qualify.core.errors import InvalidInput, NotFound, QualifyError
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
 from qualify.services import certification as svc
+from qualify.web.certification.models import Decision
 from qualify.web.certification.repository import DjangoRepository, actor_for
 
 STATUS_BY_CODE = {
@@ -80,6 +81,11 @@ def visible_application(request: HttpRequest, application_id: int) -> svc.Applic
         return svc.visible_application(repo(), actor(request), application_id)
     except NotFound:
         raise Http404("no such application") from None
+
+
+def decision_kind_name(kind: str) -> str:
+    """A decision's kind (``computed``, ``override``, ``appeal``) in the reader's language."""
+    return str(Decision.Kind(kind).label) if kind in Decision.Kind.values else kind
 
 
 def state_name(state: CycleState | ApplicationState) -> str:
