@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
+from qualify.formats.hrdata_columns import EVIDENCE
 from qualify.web.accounts import access
-from qualify.web.people.models import OrgUnit, Person
+from qualify.web.certification.models import EvidenceItem
+from qualify.web.people.models import ActivityFields, Evidence, OrgUnit, Person
 from qualify.web.people.records import organisation_for, person_record, record_data
 from qualify.web.testing import make_person, make_unit
 
@@ -77,3 +79,11 @@ def test_a_record_as_json_keeps_dates_as_text(org: Any) -> None:
 def test_employee_ids_keep_their_leading_zeros(db: None) -> None:
     make_person("000123", None, hired=dt.date(2020, 1, 1))
     assert Person.objects.get(employee_id="000123").employee_id == "000123"
+
+
+def test_imported_and_entered_evidence_keep_every_column_of_the_contracts_evidence_sheet() -> None:
+    activity_columns = [c.name for c in EVIDENCE.columns if c.name not in ("employee_id", "evidence_id")]
+    assert [f.name for f in ActivityFields._meta.fields] == activity_columns
+    for model in (Evidence, EvidenceItem):  # one definition serves both tables
+        assert issubclass(model, ActivityFields)
+        assert set(activity_columns) <= {f.name for f in model._meta.fields}

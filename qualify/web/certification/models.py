@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qualify.core.cycle import ApplicationState, AssignmentState, CycleState
+from qualify.web.people.models import ActivityFields
 
 USER = settings.AUTH_USER_MODEL
 
@@ -114,17 +115,8 @@ class Application(models.Model):
         return f"#{self.pk} {self.person_id} L{self.target_level}"
 
 
-class EvidenceItem(models.Model):
+class EvidenceItem(ActivityFields):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
-    activity = models.CharField(_("activity"), max_length=64)
-    date = models.DateField(_("date"))
-    role = models.CharField(_("role"), max_length=64, blank=True)
-    audience = models.CharField(_("audience"), max_length=64, blank=True)
-    scope = models.CharField(_("scope"), max_length=64, blank=True)
-    project_kind = models.CharField(_("project kind"), max_length=64, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=64, blank=True)
-    deliverables = models.JSONField(_("deliverables"), default=list, blank=True)
-    note = models.TextField(_("note"), blank=True)
     elements = models.JSONField(_("elements supported"), default=list, blank=True)
     measures = models.JSONField(_("measures supported"), default=list, blank=True)
 

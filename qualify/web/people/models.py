@@ -116,9 +116,11 @@ class ExamResult(models.Model):
         return f"{self.sitting} {self.exam} {self.score:g}"
 
 
-class Evidence(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence")
-    evidence_id = models.CharField(_("evidence ID"), max_length=64)
+class ActivityFields(models.Model):
+    """An activity record (举证) in the standard's vocabulary, the columns of the HR data contract's
+    evidence sheet: imported evidence (``Evidence``) and the evidence an applicant enters in a cycle
+    (``certification.EvidenceItem``) both are one."""
+
     activity = models.CharField(_("activity"), max_length=64)
     date = models.DateField(_("date"))
     role = models.CharField(_("role"), max_length=64, blank=True)
@@ -128,6 +130,14 @@ class Evidence(models.Model):
     outcome = models.CharField(_("outcome"), max_length=64, blank=True)
     deliverables = models.JSONField(_("deliverables"), default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Evidence(ActivityFields):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence")
+    evidence_id = models.CharField(_("evidence ID"), max_length=64)
 
     class Meta:
         verbose_name = _("evidence")
