@@ -299,7 +299,7 @@ def show_standard_comparison(out: Console, result: StandardComparison, lang: Lan
         out.print(tr("identical", lang))
         return
     for section, (zh, en) in SECTION_NAMES.items():
-        changes = result.section(section)  # type: ignore[arg-type]
+        changes = result.section(section)  # type: ignore[arg-type]  # SECTION_NAMES keys are the Section literals
         if not changes:
             continue
         out.print(heading(f"{zh if lang == 'zh' else en} ({len(changes)})"))

@@ -78,7 +78,7 @@ def list_cmd(lang: LangOption = None, fmt: FormatOpt = ShowFormat.text) -> None:
     for row in rows:
         state = render.tr(str(row["status"]), language)
         complete = render.tr("complete" if row["complete"] else "incomplete", language)
-        name = row["name"]["zh" if language == "zh" else "en"]  # type: ignore[index]
+        name = row["name"]["zh" if language == "zh" else "en"]  # type: ignore[index]  # a Text dumped to a dict
         counts = (f"{row['levels']} 级，{row['modules']} 个模块，{row['elements']} 个要素" if language == "zh"
                   else f"{row['levels']} levels, {row['modules']} modules, {row['elements']} elements")
         typer.echo(f"{row['id']}\t{state}\t{complete}\t{counts}\t{name}")

@@ -10,6 +10,7 @@ so this module knows nothing of Django.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,34 +59,35 @@ def _scope_problems(org: Organisation, standard: Standard, existing: Mapping[str
     rows = _employee_rows(org)
     problems = []
     for employee in org.employees:
-        where = {"file": file, "sheet": "employees", "row": rows[employee.employee_id]}
+        where = functools.partial(Problem, file=file, sheet="employees", row=rows[employee.employee_id],
+                                  column="job_family")
         if employee.job_family != standard.family:
-            problems.append(Problem(
+            problems.append(where(
                 code="wrong-family",
                 message_en=(f"employee {employee.employee_id} is in job family {employee.job_family!r}; "
                             f"this file is checked against {standard.id} (family {standard.family!r})"),
                 message_zh=(f"员工 {employee.employee_id} 的职位族为 {employee.job_family!r}；"
                             f"本文件按 {standard.id}（职位族 {standard.family!r}）校验"),
-                column="job_family", **where))  # type: ignore[arg-type]
+            ))
             continue
         if allowed_families is None:
             continue
         before = existing.get(employee.employee_id)
         if employee.job_family not in allowed_families:
-            problems.append(Problem(
+            problems.append(where(
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id}: you do not administer job family "
                             f"{employee.job_family}"),
                 message_zh=f"员工 {employee.employee_id}：你无权管理职位族 {employee.job_family}",
-                column="job_family", **where))  # type: ignore[arg-type]
+            ))
         elif before is not None and before.employee.job_family not in allowed_families:
             # The record on file is outside the importer's scope: say so without saying what it holds.
-            problems.append(Problem(
+            problems.append(where(
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id} is on record in a job family you do not "
                             "administer"),
                 message_zh=f"员工 {employee.employee_id} 已登记在你无权管理的职位族中",
-                column="job_family", **where))  # type: ignore[arg-type]
+            ))
     return problems
 
 

@@ -148,7 +148,7 @@ def Paged(item: type[T]) -> type[Schema]:
     if item not in _paged_cache:
         _paged_cache[item] = type(f"Paged{item.__name__}", (Schema,), {
             # a schema made at run time for the given item type
-            "__annotations__": {"items": list[item], "count": int, "page": int,  # type: ignore[valid-type]
+            "__annotations__": {"items": list[item], "count": int, "page": int,  # type: ignore[valid-type]  # a schema made at run time
                                 "page_size": int},
         })
     return _paged_cache[item]

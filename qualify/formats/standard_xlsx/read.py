@@ -154,7 +154,7 @@ def _meta(wb: Any, reader: _Reader) -> tuple[Standard, Lang, str, int]:
                        "内嵌的标准无效", sheet=META_SHEET)
         raise reader.fail() from None
     key_col = int(meta.get("key_column", "0") or 0)
-    return standard, lang, meta.get("table", ""), key_col  # type: ignore[return-value]
+    return standard, lang, meta.get("table", ""), key_col  # type: ignore[return-value]  # lang checked above
 
 
 def read_workbook(path: Path) -> Imported:
