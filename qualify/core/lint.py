@@ -40,7 +40,8 @@ QS051   the knowledge bands are not sorted, repeat a percentage or give more lev
 QS052   the behaviour rule passes a rating that is not among the behaviour ratings, or passes none
 QS053   the completeness note is inconsistent (incomplete without an end, an unknown end, or an
         unknown cell in a complete standard)
-QS054   a reading concerns a code that the standard does not declare
+QS054   a reading concerns a code that the standard does not declare (nor a field path such as
+        ``knowledge`` or ``vocabularies.scopes``)
 ======  ===========================================================================================
 """
 
@@ -409,9 +410,26 @@ def _readings(standard: Standard) -> Iterator[Finding]:
     known |= {q.code for m in standard.modules for ms in m.measures for q in ms.requirements}
     for i, reading in enumerate(standard.readings):
         head = re.split(r"[\s@#:/]", reading.at, maxsplit=1)[0]
-        if reading.at not in known and head not in known:
+        if reading.at not in known and head not in known and not _field_path(standard, reading.at):
             yield _f("QS054", f"readings[{i}].at", f"{reading.at!r} is not a module, element or requirement "
-                     "code of this standard", f"{reading.at!r} 不是本标准的行为模块、行为要素或要求编码")
+                     "code of this standard, nor a field path such as knowledge or vocabularies.scopes",
+                     f"{reading.at!r} 不是本标准的行为模块、行为要素或要求编码，也不是字段路径"
+                     "（如 knowledge、vocabularies.scopes）")
+
+
+def _field_path(standard: Standard, at: str) -> bool:
+    """``knowledge``, ``vocabularies.scopes``, ``levels.performance``: a dotted path of the schema's
+    field names (through lists: ``levels.performance`` is every level's performance gate)."""
+    node: object = standard
+    for name in at.split("."):
+        while isinstance(node, list):
+            if not node:
+                return False
+            node = node[0]
+        if not isinstance(node, BaseModel) or name not in type(node).model_fields:
+            return False
+        node = getattr(node, name)
+    return True
 
 
 # --- example cases ------------------------------------------------------------------------------

@@ -294,6 +294,14 @@ def test_a_reading_about_an_unknown_code_is_qs054() -> None:
     assert where(found) == {("QS054", "readings[1].at")}
 
 
+def test_a_reading_may_concern_a_field_path_like_a_ladder_or_the_knowledge_but_not_an_unknown_one() -> None:
+    paths = ["knowledge", "vocabularies.scopes", "levels.performance", "vocabularies.ladders",
+             "knowledge.weights"]
+    readings = [{"code": f"r{i}", "at": at, "note": note(str(i))} for i, at in enumerate(paths)]
+    found = findings_after(lambda d: d.update(readings=readings))
+    assert where(found) == {("QS054", "readings[3].at"), ("QS054", "readings[4].at")}
+
+
 def test_a_finding_prints_as_file_line_path_code_and_message() -> None:
     finding = Finding("QS011", "modules[1].elements[0].code", "duplicate element code 'x'",
                       "行为要素编码 'x' 重复", file="a.yaml", yaml_line=42)
