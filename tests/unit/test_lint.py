@@ -308,3 +308,16 @@ def test_a_finding_prints_as_file_line_path_code_and_message() -> None:
     assert finding.line() == "a.yaml:42: modules[1].elements[0].code: QS011 duplicate element code 'x'"
     assert finding.line("zh").endswith("QS011 行为要素编码 'x' 重复")
     assert finding.as_problem().path == "modules[1].elements[0].code"
+
+
+def test_a_blank_cell_that_is_not_status_none_is_qs024_and_several_unnumbered_items_are_qs026() -> None:
+    def change(d: dict[str, Any]) -> None:
+        talks(d)["elements"][0]["criteria"][0]["blank"] = True
+        talks(d)["measures"][0]["blank"] = True
+        talks(d)["elements"][0]["criteria"][1].update(
+            numbered=False, items=[{"zh": "甲", "en": "a"}, {"zh": "乙", "en": "b"}])
+
+    found = findings_after(change)
+    assert where(found) == {("QS024", "modules[0].elements[0].criteria[0].blank"),
+                            ("QS024", "modules[0].measures[0].blank"),
+                            ("QS026", "modules[0].elements[0].criteria[1].numbered")}
