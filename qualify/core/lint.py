@@ -26,8 +26,10 @@ QS020   a criterion, measure or example refers to a level the standard does not 
 QS021   the levels are not numbered 1..N in order
 QS022   an element has no criterion entry for a declared level
 QS023   a module has no measure entry for a declared level
-QS024   a criterion or measure contradicts its status (present but empty, none but with content)
+QS024   a criterion or measure contradicts its status (present but empty, none but with content,
+        a blank source cell that is not status none)
 QS025   a measure applies but has no requirement, so it cannot be checked
+QS026   a criterion says its items are unnumbered (``numbered: false``) but has more than one item
 QS030   a text is missing its Chinese or English version
 QS040   an example rating names an unknown element, or one without a criterion at that level
 QS041   an example rating is outside the behaviour rating scale
@@ -40,7 +42,8 @@ QS051   the knowledge bands are not sorted, repeat a percentage or give more lev
 QS052   the behaviour rule passes a rating that is not among the behaviour ratings, or passes none
 QS053   the completeness note is inconsistent (incomplete without an end, an unknown end, or an
         unknown cell in a complete standard)
-QS054   a reading concerns a code that the standard does not declare
+QS054   a reading concerns a code that the standard does not declare (nor a field path such as
+        ``knowledge`` or ``vocabularies.scopes``)
 ======  ===========================================================================================
 """
 
@@ -270,6 +273,13 @@ def _elements(module: Module, base: str, levels: set[int]) -> Iterator[Finding]:
             if criterion.status is not CriterionStatus.present and criterion.items:
                 yield _f("QS024", cpath, f"the criterion has status {criterion.status.value} but lists items",
                          f"测评标准状态为 {criterion.status.value}，却列有条目")
+            if criterion.blank and criterion.status is not CriterionStatus.none:
+                yield _blank_not_none(f"{cpath}.blank", criterion.status)
+            if criterion.numbered is False and len(criterion.items) > 1:
+                yield _f("QS026", f"{cpath}.numbered", "numbered: false is for a single unnumbered item, but "
+                         f"the criterion has {len(criterion.items)} items",
+                         "numbered: false 只用于单独一条无编号的条目，"
+                         f"但此测评标准有 {len(criterion.items)} 条")
         for level in sorted(levels - set(numbers)):
             yield _f("QS022", f"{path}.criteria", f"element {element.code!r} has no entry for level {level} "
                      "(write status: none or unknown if it has no criterion)",
@@ -300,11 +310,19 @@ def _measures(module: Module, base: str, levels: set[int], voc: Vocabularies) ->
         elif measure.requirements or measure.text is not None:
             yield _f("QS024", path, f"the measure has status {measure.status.value} but has a text or "
                      "requirements", f"衡量标准状态为 {measure.status.value}，却有文字或要求")
+        if measure.blank and measure.status is not CriterionStatus.none:
+            yield _blank_not_none(f"{path}.blank", measure.status)
     for level in sorted(levels - set(numbers)):
         yield _f("QS023", f"{base}.measures",
                  f"module {module.code!r} has no measure entry for level {level} "
                  "(write status: none or unknown if it has none)",
                  f"行为模块 {module.code!r} 缺少 {level} 级衡量标准条目（无则写 status: none 或 unknown）")
+
+
+def _blank_not_none(path: str, status: CriterionStatus) -> Finding:
+    return _f("QS024", path, f"blank: true says the source cell is empty, so the level has nothing here, but "
+              f"the status is {status.value} (write status: none)",
+              f"blank: true 表示原文此格为空白、该等级无此项，但状态为 {status.value}（请写 status: none）")
 
 
 def _out_of_range(path: str, level: int, levels: set[int]) -> Finding:
@@ -409,9 +427,26 @@ def _readings(standard: Standard) -> Iterator[Finding]:
     known |= {q.code for m in standard.modules for ms in m.measures for q in ms.requirements}
     for i, reading in enumerate(standard.readings):
         head = re.split(r"[\s@#:/]", reading.at, maxsplit=1)[0]
-        if reading.at not in known and head not in known:
+        if reading.at not in known and head not in known and not _field_path(standard, reading.at):
             yield _f("QS054", f"readings[{i}].at", f"{reading.at!r} is not a module, element or requirement "
-                     "code of this standard", f"{reading.at!r} 不是本标准的行为模块、行为要素或要求编码")
+                     "code of this standard, nor a field path such as knowledge or vocabularies.scopes",
+                     f"{reading.at!r} 不是本标准的行为模块、行为要素或要求编码，也不是字段路径"
+                     "（如 knowledge、vocabularies.scopes）")
+
+
+def _field_path(standard: Standard, at: str) -> bool:
+    """``knowledge``, ``vocabularies.scopes``, ``levels.performance``: a dotted path of the schema's
+    field names (through lists: ``levels.performance`` is every level's performance gate)."""
+    node: object = standard
+    for name in at.split("."):
+        while isinstance(node, list):
+            if not node:
+                return False
+            node = node[0]
+        if not isinstance(node, BaseModel) or name not in type(node).model_fields:
+            return False
+        node = getattr(node, name)
+    return True
 
 
 # --- example cases ------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ class Status(StrEnum):
 class CriterionStatus(StrEnum):
     """Whether a level has a criterion (or a measure) for an element (or a module).
 
-    ``none``: the source says 无 or leaves the cell blank: the level has no criterion.
+    ``none``: the source says 无 or leaves the cell blank: the level has no criterion (``blank: true``
+    on the criterion or measure says which: the source cell is empty rather than 无).
     ``unknown``: the known source ends before this cell; nothing may be assumed.
     """
 
@@ -167,12 +168,19 @@ class Knowledge(Model):
 
 
 class Criterion(Model):
-    """What an element asks at one level: numbered items, or explicitly nothing."""
+    """What an element asks at one level: numbered items, or explicitly nothing.
+
+    ``blank``: with ``status: none``, the source cell is empty (not 无); the comparison table shows it
+    empty. ``numbered: false``: the source gives the criterion's single item without a number
+    (``1、``); the comparison table shows it without one.
+    """
 
     level: int = Field(ge=1)
     status: CriterionStatus = CriterionStatus.present
     items: list[Text] = []
     note: Text | None = None
+    blank: bool | None = None
+    numbered: bool | None = None
 
     @property
     def applies(self) -> bool:
@@ -211,13 +219,15 @@ class Requirement(Model):
 
 class Measure(Model):
     """The measurement standard (衡量标准) of a module at one level: its text as the source gives it,
-    and the machine requirements behind it (all must be met)."""
+    and the machine requirements behind it (all must be met). ``blank``: with ``status: none``, the
+    source cell is empty (not 无)."""
 
     level: int = Field(ge=1)
     status: CriterionStatus = CriterionStatus.present
     text: Text | None = None
     requirements: list[Requirement] = []
     note: Text | None = None
+    blank: bool | None = None
 
     @property
     def applies(self) -> bool:

@@ -126,7 +126,7 @@ def test_the_me_api_is_404_without_an_employee_record_and_401_without_login(clie
 def test_the_gap_list_counts_evidence_in_the_standards_words_not_its_codes(client_for: ClientFor) -> None:
     response = client_for("employee").get("/me/", {"as_of": AS_OF})
     page = response.content.decode()
-    assert "成功的省级以上项目：0/2 次" in page  # the requirement's text, what one has of what it asks
+    assert "成功的省级或以上项目：0/2 次" in page  # the requirement's text, what one has of what it asks
     assert "projects 0" not in page and "projects 2" not in page  # the trace's codes stay in the API
     english = client_for("employee")
     english.cookies["django_language"] = "en"

@@ -146,6 +146,16 @@ def test_the_standard_page_shows_every_module_and_element_of_each_shipped_standa
             assert f'id="reading-{reading.code}"' in page
 
 
+def test_a_reading_about_a_ladder_or_the_knowledge_names_it_in_the_readers_language(as_role: Any) -> None:
+    client = as_role("employee")
+    page = text(client.get("/standards/service-marketing@2.0/"))
+    row = page[page.index('id="reading-reading-scopes"'):]
+    assert "范围（由小到大）" in row[:row.index("</tr>")]
+    assert "vocabularies.scopes" not in page
+    row = page[page.index('id="reading-reading-knowledge-ranking"'):]
+    assert "知识要求" in row[:row.index("</tr>")]
+
+
 def test_the_standard_page_says_where_an_incomplete_source_ends(as_role: Any, standards: Path) -> None:
     data = mini_1_1(yaml.safe_load(MINI.read_text(encoding="utf-8")))
     data["version"] = "1.2"

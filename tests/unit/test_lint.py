@@ -294,9 +294,30 @@ def test_a_reading_about_an_unknown_code_is_qs054() -> None:
     assert where(found) == {("QS054", "readings[1].at")}
 
 
+def test_a_reading_may_concern_a_field_path_like_a_ladder_or_the_knowledge_but_not_an_unknown_one() -> None:
+    paths = ["knowledge", "vocabularies.scopes", "levels.performance", "vocabularies.ladders",
+             "knowledge.weights"]
+    readings = [{"code": f"r{i}", "at": at, "note": note(str(i))} for i, at in enumerate(paths)]
+    found = findings_after(lambda d: d.update(readings=readings))
+    assert where(found) == {("QS054", "readings[3].at"), ("QS054", "readings[4].at")}
+
+
 def test_a_finding_prints_as_file_line_path_code_and_message() -> None:
     finding = Finding("QS011", "modules[1].elements[0].code", "duplicate element code 'x'",
                       "行为要素编码 'x' 重复", file="a.yaml", yaml_line=42)
     assert finding.line() == "a.yaml:42: modules[1].elements[0].code: QS011 duplicate element code 'x'"
     assert finding.line("zh").endswith("QS011 行为要素编码 'x' 重复")
     assert finding.as_problem().path == "modules[1].elements[0].code"
+
+
+def test_a_blank_cell_that_is_not_status_none_is_qs024_and_several_unnumbered_items_are_qs026() -> None:
+    def change(d: dict[str, Any]) -> None:
+        talks(d)["elements"][0]["criteria"][0]["blank"] = True
+        talks(d)["measures"][0]["blank"] = True
+        talks(d)["elements"][0]["criteria"][1].update(
+            numbered=False, items=[{"zh": "甲", "en": "a"}, {"zh": "乙", "en": "b"}])
+
+    found = findings_after(change)
+    assert where(found) == {("QS024", "modules[0].elements[0].criteria[0].blank"),
+                            ("QS024", "modules[0].measures[0].blank"),
+                            ("QS026", "modules[0].elements[0].criteria[1].numbered")}

@@ -48,8 +48,8 @@ def test_an_audience_below_the_minimum_rank_does_not_count_and_the_message_says_
                                        talk("b", "city-om-deputy-director"))
     assert (outcome, actual) == (CheckOutcome.failed, "talks 1")
     assert message.endswith(
-        "1 more presentation to a customer of prefecture-bureau deputy-director rank or above")
-    assert gap == ("Talks: 1 more presentation to a customer of prefecture-bureau deputy-director "
+        "1 more presentation to a customer of prefecture bureau deputy director rank or above")
+    assert gap == ("Talks: 1 more presentation to a customer of prefecture bureau deputy director "
                    "rank or above")
 
 

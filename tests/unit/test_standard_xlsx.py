@@ -18,6 +18,8 @@ from qualify.core.lint import lint_standard
 from qualify.core.standard import CriterionStatus, Standard
 from qualify.core.text import Lang
 from qualify.formats.standard_xlsx import META_SHEET, parse_items, read_workbook, workbook_bytes
+from qualify.formats.standard_yaml import load_standard
+from qualify.services.standards import shipped_files
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml"
 
@@ -89,7 +91,7 @@ def test_the_english_table_has_english_labels_and_texts(tmp_path: Path) -> None:
     table = Table(export(tmp_path, mini(), "en"))
     assert table.sheet.title == "Comparison table"
     assert [table.cell("header", c).value for c in (1, 2, 3)] == ["Behaviour module", "Behaviour element",
-                                                                   "Level 1 criteria"]
+                                                                   "Level 1 assessment criteria"]
     assert table.level("element:talk-prep", 1) == "1. level 1 item one"
     assert table.level("element:talk-prep", 4) == "none"
     assert table.level("measure:talks", 5) == "(unknown in the source)"
@@ -293,3 +295,66 @@ def test_a_file_that_is_not_a_workbook_is_rejected(tmp_path: Path) -> None:
 def test_items_are_read_back_from_numbered_lines() -> None:
     assert parse_items("1、甲\n2. 乙\n续行\n\n3）丙") == ["甲", "乙\n续行", "丙"]
     assert parse_items("没有编号") == ["没有编号"]
+
+
+# --- blank source cells and unnumbered items (issue 15) ------------------------------------------
+
+
+def blank_level_4(raw: dict[str, Any]) -> None:
+    """talk-prep's level 4 and the talks measure's level 3: blank in the source, not 无."""
+    raw["modules"][0]["elements"][0]["criteria"][3]["blank"] = True
+    raw["modules"][0]["measures"][2]["blank"] = True
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_blank_source_cell_is_exported_empty_while_an_explicit_none_still_reads_none(
+        tmp_path: Path, lang: Lang) -> None:
+    standard = mini(blank_level_4)
+    path = export(tmp_path, standard, lang)
+    table = Table(path)
+    none = "无" if lang == "zh" else "none"
+    assert table.level("element:talk-prep", 4) is None
+    assert table.level("element:talk-prep", 5) == none
+    assert table.level("measure:talks", 3) is None
+    assert table.level("measure:talks", 4) == none
+    comment = table.cell("element:talk-prep", 2 + 4).comment
+    says = "原文此格空白" if lang == "zh" else "Blank in the source"
+    assert comment is not None and comment.text.startswith(says)
+    imported = read_workbook(path)
+    assert (imported.standard, imported.edits) == (standard, [])
+
+
+def test_writing_none_in_a_blank_cell_records_an_explicit_none_and_emptying_a_none_cell_a_blank_one(
+        tmp_path: Path) -> None:
+    path = export(tmp_path, mini(blank_level_4))
+    Table(path).edit_level(path, "element:talk-prep", 4, "无")
+    Table(path).edit_level(path, "element:talk-prep", 5, "")
+    criteria = read_workbook(path).standard.element("talk-prep")[1]  # type: ignore[index]
+    four, five = criteria.criterion(4), criteria.criterion(5)
+    assert four is not None and (four.status, four.blank) == (CriterionStatus.none, None)
+    assert five is not None and (five.status, five.blank) == (CriterionStatus.none, True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_single_item_the_source_leaves_unnumbered_has_no_number_but_a_numbered_one_keeps_it(
+        tmp_path: Path, lang: Lang) -> None:
+    standard = mini(lambda raw: raw["modules"][0]["elements"][0]["criteria"][1].update(numbered=False))
+    path = export(tmp_path, standard, lang)
+    table = Table(path)
+    assert table.level("element:talk-prep", 2) == ("第2级条目一" if lang == "zh" else "level 2 item one")
+    numbered = "1、第1级条目一" if lang == "zh" else "1. level 1 item one"
+    assert table.level("element:talk-prep", 1) == numbered
+    imported = read_workbook(path)
+    assert (imported.standard, imported.edits) == (standard, [])
+
+
+def test_the_shipped_standard_shows_blank_cells_empty_and_its_unnumbered_criteria_without_numbers(
+        tmp_path: Path) -> None:
+    shipped = load_standard(next(p for p in shipped_files() if p.stem == "service-marketing@2.0"))
+    table = Table(export(tmp_path, shipped))
+    assert table.level("element:project-process-control", 3) is None  # blank in the source
+    assert table.level("element:project-planning", 4) == "无"  # 无 in the source
+    assert table.level("element:project-planning", 5) is None
+    assert table.level("measure:customer-platform", 4) is None
+    assert table.level("element:slide-making", 2).startswith("针对用户的服务需求")
+    assert table.level("element:post-presentation-follow-up", 1).startswith("1、对不能现场回答的问题")

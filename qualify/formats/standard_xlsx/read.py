@@ -5,7 +5,8 @@ is the source of import, and the visible table is checked against it:
 
 - a cell that reads as exported changes nothing;
 - edits are taken, in the exported language, for: criteria cells (items re-parsed from
-  ``1、…`` lines; ``无``/``none`` or blank makes the level have no criterion, ``（原文未知）``/
+  ``1、…`` lines, a single line without a number stays unnumbered; ``无``/``none`` or blank makes
+  the level have no criterion (an empty cell records the source cell as blank), ``（原文未知）``/
   ``(unknown in the source)`` makes it unknown; an added item gets the other language empty, which
   ``qualify standard lint`` then reports), measurement-standard cells (the text; ``无`` clears the
   measure and its machine requirements), element and module names, and the knowledge text;
@@ -272,20 +273,36 @@ def _mark(actual: str) -> CriterionStatus:
     return CriterionStatus.present
 
 
+def _set_blank(entry: dict[str, Any], status: CriterionStatus, actual: str) -> None:
+    """An empty cell is a blank source cell; 无 (or anything else) is not."""
+    if status is CriterionStatus.none and not actual.strip():
+        entry["blank"] = True
+    else:
+        entry.pop("blank", None)
+
+
 def _edit_criterion(entry: dict[str, Any], actual: str, lang: Lang) -> tuple[str, str]:
     status = _mark(actual)
+    _set_blank(entry, status, actual)
     if status is not CriterionStatus.present:
+        entry.pop("numbered", None)
         entry.update(status=status.value, items=[])
         return f"criterion: {status.value}", f"测评标准：{label(status.value, 'zh')}"
     old = entry.get("items", []) if entry.get("status", "present") == "present" else []
+    parsed = parse_items(actual)
     items = [{**(old[i] if i < len(old) else {"zh": "", "en": ""}), lang: text}
-             for i, text in enumerate(parse_items(actual))]
+             for i, text in enumerate(parsed)]
     entry.update(status="present", items=items)
+    if len(parsed) == 1 and ITEM.match(actual.strip()) is None:
+        entry["numbered"] = False
+    else:
+        entry.pop("numbered", None)
     return f"criterion items ({len(items)})", f"测评标准条目（{len(items)} 条）"
 
 
 def _edit_measure(entry: dict[str, Any], actual: str, lang: Lang) -> tuple[str, str]:
     status = _mark(actual)
+    _set_blank(entry, status, actual)
     if status is not CriterionStatus.present:
         dropped = len(entry.get("requirements") or [])
         entry.update(status=status.value, text=None, requirements=[])

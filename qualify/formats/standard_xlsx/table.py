@@ -37,6 +37,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "behaviour": ("行为技能标准", "Behaviour standard"),
     "measure": ("衡量标准", "Measurement standard"),
     "none": ("无", "none"),
+    "blank": ("原文此格空白：本级无此项。", "Blank in the source: nothing at this level."),
     "unknown": ("（原文未知）", "(unknown in the source)"),
     "completeness": ("原文完整性：", "Completeness of the source: "),
     "rule": ("评分规则：", "Rating rule: "),
@@ -62,7 +63,7 @@ def label(key: str, lang: Lang, **values: str) -> str:
 
 def level_header(level: int, lang: Lang) -> str:
     if lang == "en":
-        return f"Level {level} criteria"
+        return f"Level {level} assessment criteria"
     numeral = NUMERALS[level - 1] if 1 <= level <= len(NUMERALS) else str(level)
     return f"{numeral}级测评标准"
 
@@ -107,19 +108,30 @@ class Row:
     """The last cell spans every level column (knowledge) or the whole width (title, notes)."""
 
 
-def _items_text(items: list[Text], lang: Lang) -> str:
+def _items_text(items: list[Text], lang: Lang, *, numbered: bool = True) -> str:
+    """``1、…`` per line; a single item the source gives without a number stays without one."""
+    if len(items) == 1 and not numbered:
+        return items[0].get(lang)
     sep = "、" if lang == "zh" else ". "
     return "\n".join(f"{n}{sep}{item.get(lang)}" for n, item in enumerate(items, 1))
 
 
-def _cell_text(status: CriterionStatus | None, body: str, lang: Lang) -> str:
+def _cell_text(status: CriterionStatus | None, body: str, lang: Lang, *, blank: bool = False) -> str:
+    """The cell of one level: the body, 无/none, empty where the source cell is blank, or unknown."""
     if status is None:
         return ""
     if status is CriterionStatus.none:
-        return label("none", lang)
+        return "" if blank else label("none", lang)
     if status is CriterionStatus.unknown:
         return label("unknown", lang)
     return body
+
+
+def _blank_note(note: str, blank: bool, lang: Lang) -> str:
+    """A blank source cell is exported empty, with a comment that says so (and any note of its own)."""
+    if not blank:
+        return note
+    return label("blank", lang) + ("\n" + note if note else "")
 
 
 def layout(standard: Standard, lang: Lang) -> tuple[list[Row], list[tuple[str, int, int]]]:
@@ -174,9 +186,12 @@ def layout(standard: Standard, lang: Lang) -> tuple[list[Row], list[tuple[str, i
             for i, n in enumerate(levels):
                 criterion = element.criterion(n)
                 status = criterion.status if criterion is not None else None
-                body = _items_text(criterion.items, lang) if criterion is not None else ""
-                note = criterion.note.get(lang) if criterion is not None and criterion.note else ""
-                cells.append(Cell(first + i, _cell_text(status, body, lang), "criterion",
+                body = _items_text(criterion.items, lang, numbered=criterion.numbered is not False
+                                   ) if criterion is not None else ""
+                blank = criterion is not None and bool(criterion.blank)
+                own = criterion.note.get(lang) if criterion is not None and criterion.note else ""
+                note = _blank_note(own, blank, lang)
+                cells.append(Cell(first + i, _cell_text(status, body, lang, blank=blank), "criterion",
                                   ("modules", m, "elements", e, "criteria", n), note))
             rows.append(Row(f"element:{element.code}", "element", cells))
         cells = [Cell(2, label("measure", lang))]
@@ -184,8 +199,10 @@ def layout(standard: Standard, lang: Lang) -> tuple[list[Row], list[tuple[str, i
             measure = module.measure(n)
             status = measure.status if measure is not None else None
             body = measure.text.get(lang) if measure is not None and measure.text else ""
-            note = measure.note.get(lang) if measure is not None and measure.note else ""
-            cells.append(Cell(first + i, _cell_text(status, body, lang), "measure",
+            blank = measure is not None and bool(measure.blank)
+            note = _blank_note(measure.note.get(lang) if measure is not None and measure.note else "", blank,
+                               lang)
+            cells.append(Cell(first + i, _cell_text(status, body, lang, blank=blank), "measure",
                               ("modules", m, "measures", n), note))
         rows.append(Row(f"measure:{module.code}", "measure", cells))
         spans.append((module.name.get(lang), start, len(rows)))

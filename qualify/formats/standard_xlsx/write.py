@@ -5,9 +5,11 @@ Export writes three sheets:
 - the table (``比较表`` / ``Comparison table``), in one language: a title row, a header row
   (行为模块 / 行为要素 / 一级测评标准 … N级测评标准), a row block for experience and performance, one
   for knowledge, then each behaviour module with one row per element (criteria items numbered
-  ``1、…`` on separate lines; ``无`` where a level has none, ``（原文未知）`` where the source is
-  unknown) and its measurement-standard row (衡量标准), and note rows (where the source ends, the
-  rating rule, the source, the standard's id). Print-ready: A3 landscape, fit to width, header rows
+  ``1、…`` on separate lines, a single item the source leaves unnumbered without a number; ``无``
+  where a level has none, an empty cell with a comment where the source cell is blank (``blank:
+  true``), ``（原文未知）`` where the source is unknown) and its measurement-standard row
+  (衡量标准), and note rows (where the source ends, the rating rule, the source, the standard's
+  id). Print-ready: A3 landscape, fit to width, header rows
   repeated, frozen panes, wrapped text, row heights estimated from the text (LibreOffice and some
   Excel versions do not size wrapped rows themselves) and page breaks that keep a module on one
   page where it fits. A hidden last column holds each row's

@@ -123,6 +123,12 @@ def reading_views(standard: Standard, lang: Lang) -> list[ReadingView]:
             at = module.name.get(lang)
         elif (found := standard.element(reading.at)) is not None:
             at = f"{found[0].name.get(lang)} › {found[1].name.get(lang)}"
+        elif reading.at.startswith("vocabularies.") and reading.at[13:] in VOCABULARY_LABELS:
+            at = str(VOCABULARY_LABELS[reading.at[13:]])
+        elif reading.at.split(".")[0] == "knowledge":
+            at = _("Knowledge requirement")
+        elif reading.at == "levels.performance":
+            at = _("Performance")
         out.append(ReadingView(code=reading.code, at=at, note=reading.note.get(lang)))
     return out
 
