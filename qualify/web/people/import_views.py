@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualify.web.accounts import access
+from qualify.web.language import lang
 from qualify.web.people.forms import ImportForm
 from qualify.web.people.importing import (
     NotApplicable,
@@ -87,7 +88,7 @@ def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         batch = apply_batch(request.user, batch.pk)
     except NotApplicable as error:
-        messages.error(request, error.message("en" if (get_language() or "").startswith("en") else "zh"))
+        messages.error(request, error.message(lang()))
         return redirect("imports:detail", batch_id=batch.pk)
     if batch.status == ImportBatch.Status.APPLIED:
         messages.success(request, _("The data was imported: %(new)d people added, %(changed)d updated.")

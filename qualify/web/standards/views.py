@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from qualify.core.standard import Standard
 from qualify.services.standards import export_standard
+from qualify.web.language import lang as current_lang
 from qualify.web.standards import pages, tables
-from qualify.web.standards.catalogue import current_lang, get_visible_standard, visible_standards
+from qualify.web.standards.catalogue import get_visible_standard, visible_standards
 from qualify.web.standards.forms import CompareForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
