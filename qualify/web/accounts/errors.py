@@ -63,16 +63,21 @@ def error_response(request: HttpRequest, code: ErrorCode | str, message: str | N
     text = message if message is not None else str(GENERIC_MESSAGES.get(code, _("The request is not valid.")))
     if wants_json(request):
         body = json.dumps(error_body(code, text, fields), ensure_ascii=False, default=str)
-        return HttpResponse(body, status=code.status, content_type="application/json; charset=utf-8")
+        response = HttpResponse(body, status=code.status, content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(_page(request, code, text), status=code.status)
+    response.qualify_error_code = code  # type: ignore[attr-defined]  # shaped: the middleware leaves it
+    return response
+
+
+def _page(request: HttpRequest, code: ErrorCode, text: str) -> str:
     if code.status >= 500:
         # No context processors that might fail again: a plain page.
-        page = loader.get_template("500.html").render({"request_path": request.path, "message": text})
-    else:
-        page = loader.render_to_string("error.html", {
-            "status": code.status, "code": str(code), "message": text,
-            "title": TITLES.get(code.status, _("Not possible")),
-        }, request)
-    return HttpResponse(page, status=code.status)
+        return loader.get_template("500.html").render({"request_path": request.path})
+    return loader.render_to_string("error.html", {
+        "status": code.status, "code": str(code), "message": text,
+        "title": TITLES.get(code.status, _("Not possible")),
+    }, request)
 
 
 def message_of(error: QualifyError) -> str:
@@ -85,9 +90,7 @@ def message_of(error: QualifyError) -> str:
 
 def response_for(request: HttpRequest, error: QualifyError) -> HttpResponse:
     """A refusal from core or the services as the one error shape."""
-    if wants_json(request):
-        return error_response(request, error.error_code, error.message(lang()), error.fields)
-    return error_response(request, error.error_code, message_of(error))
+    return error_response(request, error.error_code, message_of(error), error.fields)
 
 
 # --- Django's handlers (``qualify.web.urls``) -----------------------------------------------------
@@ -116,18 +119,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 class ErrorShapeMiddleware:
-    """A bare 405 (Django's ``require_POST``, django-ninja's wrong method) gets the one error shape,
-    keeping its ``Allow`` header."""
+    """A refusal (``QualifyError``) a page did not handle gets its status and the error page; a bare
+    405 (Django's ``require_POST``, django-ninja's wrong method) gets the one error shape, keeping its
+    ``Allow`` header."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        shaped_already = response.get("Content-Type", "").startswith("application/json")
-        if response.status_code == 405 and not shaped_already:
+        if response.status_code == 405 and not hasattr(response, "qualify_error_code"):
             shaped = error_response(request, ErrorCode.METHOD_NOT_ALLOWED)
             if response.has_header("Allow"):
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, QualifyError):
+            return response_for(request, exception)
+        return None
