@@ -13,7 +13,7 @@ from qualify.web.accounts import access
 from qualify.web.accounts.audit import record, verify
 from qualify.web.accounts.models import AuditEntry
 from qualify.web.accounts.tokens import create_token
-from qualify.web.testing import PASSWORD, make_user
+from tests.support.org import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
