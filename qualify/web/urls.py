@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from qualify.web.accounts import views as account_views
-from qualify.web.accounts.admin_site import protect_admin_site
+from qualify.web.accounts.site_admin import protect_admin_site
 from qualify.web.api import api
 
 protect_admin_site(admin.site)

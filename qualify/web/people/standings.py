@@ -22,7 +22,7 @@ class StandingResult(Protocol):
 
 
 class StoredStandings(Protocol):
-    """What the people pages ask of stored screening results (``qualify.web.screening.results``)."""
+    """What the people pages ask of stored screening results (``qualify.web.screening.repository``)."""
 
     def standing_results(self, person_pks: Iterable[int], as_of: dt.date) -> dict[int, Any]: ...
 

@@ -11,6 +11,6 @@ class ScreeningConfig(AppConfig):
         # The people pages read stored screening results through a port of their own (people sits
         # below screening and does not import it): plug the reader in.
         from qualify.web.people import standings
-        from qualify.web.screening import results
+        from qualify.web.screening import repository
 
-        standings.register(results)
+        standings.register(repository)

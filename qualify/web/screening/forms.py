@@ -11,7 +11,7 @@ from qualify.core.standard import Standard
 from qualify.services.standards import list_standards
 from qualify.web.accounts import access
 from qualify.web.language import lang
-from qualify.web.people.forms_people import date_input
+from qualify.web.people.forms import date_input
 from qualify.web.people.models import OrgUnit
 from qualify.web.screening.models import ScreeningRun
 

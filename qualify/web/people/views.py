@@ -16,7 +16,7 @@ from qualify.core.standard import Standard, Status
 from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, decide_many, standard_for, today
-from qualify.web.people.forms_people import DecisionOptions, PeopleFilter
+from qualify.web.people.forms import DecisionOptions, PeopleFilter
 from qualify.web.people.models import OrgUnit, Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
 from qualify.web.people.standings import stored
