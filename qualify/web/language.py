@@ -14,8 +14,3 @@ from qualify.core.text import Lang
 def lang() -> Lang:
     """``"en"`` when the active language is English, else ``"zh"`` (Qualify's default)."""
     return "en" if (get_language() or "").lower().startswith("en") else "zh"
-
-
-def django_language(language: Lang) -> str:
-    """The Django language code of ``"zh"``/``"en"``: ``"zh-hans"`` or ``"en"``."""
-    return "en" if language == "en" else "zh-hans"

@@ -4,6 +4,7 @@ in the admin or on the short list of rows that are shown elsewhere, every URL in
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import re
@@ -120,3 +121,30 @@ def test_every_url_has_a_row_in_the_access_table() -> None:
 
     names = {r.name for r in site_routes() if r.name and not _is_admin(r)}
     assert sorted(names - set(TABLE)) == []
+
+
+def modules_using(name: str) -> list[str]:
+    """The modules of qualify/web that name ``name`` (an import or a call)."""
+    users = []
+    for path in sorted(WEB.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        names |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                  for alias in node.names}
+        if name in names:
+            users.append(str(path.relative_to(WEB)))
+    return users
+
+
+def test_one_language_helper_reads_the_requests_language() -> None:
+    assert modules_using("get_language") == ["language.py"]
+
+
+def test_one_snapshot_helper_turns_rows_into_audit_json() -> None:
+    assert modules_using("model_to_dict") == []
+    defining = [str(path.relative_to(WEB)) for path in sorted(WEB.rglob("*.py"))
+                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                if isinstance(node, ast.FunctionDef) and node.name == "snapshot"]
+    assert defining == ["accounts/audit.py"]

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,7 +75,7 @@ def detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "people/import_detail.html", {
         **_form_context(form, request),
         "batch": batch,
-        "problems": problem_rows(batch, get_language() or "zh-hans"),
+        "problems": problem_rows(batch, lang()),
     })
 
 
