@@ -1,7 +1,7 @@
 """Fixtures for database tests (integration and e2e): a small organisation, one account per role,
 logged-in clients.
 
-See ``qualify.web.testing`` for what the organisation and the accounts look like.
+See ``tests.support.org`` for what the organisation and the accounts look like.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from qualify.web.testing import SmallOrg, make_role_users, make_small_org
+from tests.support.org import SmallOrg, make_role_users, make_small_org
 
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 

@@ -19,7 +19,7 @@ import typer
 
 from qualify.cli.language import LangOption, resolve
 from qualify.core.decision import Decision, LevelOutcome, Stage
-from qualify.core.errors import QualifyError
+from qualify.core.errors import ErrorCode, QualifyError
 from qualify.core.text import Lang
 from qualify.formats.decisions import atomic_path, label, level_outcome_text, trace_text, write_decisions
 from qualify.services.assessment import Assessment, Summary, assess, explain, resolve_standard
@@ -39,7 +39,8 @@ def parse_date(value: str | None, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise QualifyError(code="bad-date", message_en=f"{option} {value!r} is not a date (YYYY-MM-DD)",
+        raise QualifyError(code=ErrorCode.BAD_DATE,
+                           message_en=f"{option} {value!r} is not a date (YYYY-MM-DD)",
                            message_zh=f"{option} {value!r} 不是日期（YYYY-MM-DD）") from None
 
 
@@ -82,7 +83,7 @@ def assess_cmd(
     language = resolve(lang)
     fmt = _format_for(output, output_format)
     if fmt is OutputFormat.xlsx and output is None:
-        raise QualifyError(code="output-required", message_en="an xlsx output needs -o FILE.xlsx",
+        raise QualifyError(code=ErrorCode.USAGE, message_en="an xlsx output needs -o FILE.xlsx",
                            message_zh="xlsx 输出需要 -o 文件.xlsx")
     with _reading(data, language):
         assessment = assess(standard, data, parse_date(as_of, "--as-of"), stage)

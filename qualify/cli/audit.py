@@ -13,7 +13,7 @@ import os
 import typer
 
 from qualify.cli.language import LangOption, resolve
-from qualify.core.errors import QualifyError
+from qualify.core.errors import ErrorCode, QualifyError
 
 audit_app = typer.Typer(help="The tamper-evident audit record (who changed what, when, before and after).",
                         no_args_is_help=True)
@@ -40,7 +40,7 @@ def verify_cmd(lang: LangOption = None) -> None:
         count = AuditEntry.objects.count()
         broken = verify()
     except DatabaseError as error:
-        raise QualifyError(code="database-unavailable",
+        raise QualifyError(code=ErrorCode.DATABASE_UNAVAILABLE,
                            message_en=f"cannot read the audit record: {error}",
                            message_zh=f"无法读取审计记录：{error}") from None
     if broken is None:

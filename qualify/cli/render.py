@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from qualify.core.compare import CellDiff, LevelComparison, StandardComparison
-from qualify.core.errors import NotFound
+from qualify.core.errors import ErrorCode, NotFound
 from qualify.core.standard import Criterion, CriterionStatus, Measure, Standard
 from qualify.core.text import Lang, Text
 
@@ -191,7 +191,7 @@ def level_view(standard: Standard, level: int) -> dict[str, Any]:
     """One level as JSON: its conditions, the knowledge requirement, its criteria and measures."""
     lv = standard.level(level)
     if lv is None:
-        raise NotFound(code="level-not-found", message_en=f"{standard.id} has no level {level}",
+        raise NotFound(code=ErrorCode.LEVEL_NOT_FOUND, message_en=f"{standard.id} has no level {level}",
                        message_zh=f"{standard.id} 没有 {level} 级")
     return {
         "standard": standard.id,

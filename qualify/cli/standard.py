@@ -16,7 +16,7 @@ import typer
 
 from qualify.cli import render
 from qualify.cli.language import LangOption, resolve
-from qualify.core.errors import InvalidInput, Problem, QualifyError
+from qualify.core.errors import ErrorCode, InvalidInput, Problem, QualifyError
 from qualify.core.lint import lint_standard
 from qualify.core.text import Lang
 from qualify.formats.standard_yaml import dump_standard
@@ -96,7 +96,7 @@ def show_cmd(
     The whole standard, or one level; --format json gives every field in both languages."""
     standard = service.get_standard(ref)
     if level is not None and standard.level(level) is None:
-        raise QualifyError("level-not-found", f"{standard.id} has no level {level}; levels: "
+        raise QualifyError(ErrorCode.LEVEL_NOT_FOUND, f"{standard.id} has no level {level}; levels: "
                            f"{standard.level_numbers}", f"{standard.id} 没有 {level} 级；已有等级："
                            f"{standard.level_numbers}")
     if fmt is ShowFormat.json:
@@ -123,7 +123,8 @@ def compare_cmd(
     if len(refs) == 3:
         ref, *levels = refs
         if not all(value.isdigit() for value in levels):
-            raise QualifyError("usage", f"levels must be whole numbers, got {levels[0]!r} and {levels[1]!r}",
+            raise QualifyError(ErrorCode.USAGE,
+                               f"levels must be whole numbers, got {levels[0]!r} and {levels[1]!r}",
                                f"等级须为整数，实际为 {levels[0]!r} 和 {levels[1]!r}")
         result = service.compare_levels(ref, int(levels[0]), int(levels[1]))
         if fmt is ShowFormat.json:
@@ -132,7 +133,8 @@ def compare_cmd(
             render.show_level_comparison(render.console(), result, language)
         return
     if len(refs) != 2:
-        raise QualifyError("usage", "give ID A B (two levels of one standard) or two standards to compare",
+        raise QualifyError(ErrorCode.USAGE,
+                           "give ID A B (two levels of one standard) or two standards to compare",
                            "请给出 ID A B（同一标准的两个等级）或两个标准")
     compared = service.compare_standards(refs[0], refs[1])
     if fmt is ShowFormat.json:
@@ -168,7 +170,7 @@ def lint_cmd(
 
 def _refuse(output: Path | None, lang: Lang, what_zh: str, what_en: str) -> None:
     if output is None:
-        raise QualifyError("usage", f"{what_en}: give the output file with -o FILE",
+        raise QualifyError(ErrorCode.USAGE, f"{what_en}: give the output file with -o FILE",
                            f"{what_zh}：请用 -o FILE 指定输出文件")
     if output.is_dir():
         raise InvalidInput([Problem("not-a-file", "is a directory, not a file", "是目录而不是文件",

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from qualify.core.errors import QualifyError
+from qualify.core.errors import ErrorCode, QualifyError
 
 WORKER_MODULE = "qualify.web.screening.worker"
 
@@ -43,7 +43,7 @@ def serve(
     server.require_secret()
     if not _port_free(host, port):
         raise QualifyError(
-            code="port-in-use",
+            code=ErrorCode.PORT_IN_USE,
             message_en=f"{host}:{port} is in use; choose another with --port",
             message_zh=f"{host}:{port} 已被占用；请用 --port 指定其他端口",
         )
@@ -114,7 +114,7 @@ def demo(
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     if not _port_free("127.0.0.1", port):
         raise QualifyError(
-            code="port-in-use",
+            code=ErrorCode.PORT_IN_USE,
             message_en=f"port {port} is in use; choose another with --port",
             message_zh=f"端口 {port} 已被占用；请用 --port 指定其他端口",
         )
@@ -181,7 +181,7 @@ def demo(
     try:
         if not _wait_for_port("127.0.0.1", port, web):
             raise QualifyError(
-                code="server-failed",
+                code=ErrorCode.SERVER_FAILED,
                 message_en="the web server did not start (see above)",
                 message_zh="Web 服务未能启动（见上方输出）",
             )
@@ -220,7 +220,8 @@ def _demo_standard() -> Any:
     standard_id = default_standard_id()
     if not standard_id:
         raise QualifyError(
-            code="no-standard", message_en="no shipped standard found", message_zh="没有找到随附的标准"
+            code=ErrorCode.STANDARD_NOT_FOUND, message_en="no shipped standard found",
+            message_zh="没有找到随附的标准"
         )
     return get_standard(standard_id)
 
@@ -317,7 +318,7 @@ def worker() -> None:
     server.require_migrated()
     if not _has_worker():
         raise QualifyError(
-            code="no-worker",
+            code=ErrorCode.NO_WORKER,
             message_en="the screening worker is not part of this build",
             message_zh="此版本不含资格审查后台进程",
         )
@@ -341,7 +342,7 @@ def _read_password(from_stdin: bool) -> tuple[str, bool]:
         first = getpass.getpass("password / 密码: ")
         if first != getpass.getpass("again / 再输入一次: "):
             raise QualifyError(
-                code="password-mismatch",
+                code=ErrorCode.PASSWORD_MISMATCH,
                 message_en="the two passwords differ",
                 message_zh="两次输入的密码不一致",
             )
@@ -382,19 +383,20 @@ def createuser(
     bad = sorted(set(role) - set(ROLES))
     if bad:
         raise QualifyError(
-            code="bad-role",
+            code=ErrorCode.BAD_ROLE,
             message_en=f"unknown role(s) {', '.join(bad)}; roles: {', '.join(ROLES)}",
             message_zh=f"未知角色 {', '.join(bad)}；可用角色：{', '.join(ROLES)}",
         )
     managed = OrgUnit.objects.filter(code=unit).first() if unit else None
     if unit and managed is None:
         raise QualifyError(
-            code="unknown-unit", message_en=f"no org unit {unit!r}", message_zh=f"没有组织单元 {unit!r}"
+            code=ErrorCode.UNKNOWN_UNIT, message_en=f"no org unit {unit!r}",
+            message_zh=f"没有组织单元 {unit!r}"
         )
     person = Person.objects.filter(employee_id=employee_id).first() if employee_id else None
     if employee_id and person is None:
         raise QualifyError(
-            code="unknown-employee",
+            code=ErrorCode.EMPLOYEE_NOT_FOUND,
             message_en=f"no employee {employee_id!r}",
             message_zh=f"没有员工 {employee_id!r}",
         )
@@ -405,7 +407,7 @@ def createuser(
         validate_password(password, user)
     except ValidationError as error:
         raise QualifyError(
-            code="weak-password",
+            code=ErrorCode.WEAK_PASSWORD,
             message_en=" ".join(error.messages),
             message_zh="密码不符合要求：" + " ".join(error.messages),
         ) from None
@@ -455,7 +457,7 @@ def token(
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise QualifyError(
-            code="unknown-user",
+            code=ErrorCode.UNKNOWN_USER,
             message_en=f"no active account {username!r}",
             message_zh=f"没有有效账号 {username!r}",
         )

@@ -3,7 +3,8 @@
 - Authentication: ``Authorization: Bearer <token>`` for scripts (``qualify token``, or the tokens
   page), or the browser's session (CSRF-checked on writes).
 - One error shape for every error: ``{"error": {"code": ..., "message": ..., "fields": {...}}}``,
-  the message in the request's language.
+  the message in the request's language, the status from the code's kind (``ErrorCode``); the
+  mapping lives in ``qualify.web.accounts.errors`` (``error_response``, ``response_for``).
 - Pagination: ``?page=&page_size=`` → ``{"items": [...], "count": N, "page": p, "page_size": s}``
   (``paginate`` and ``Paged``).
 - Per-object access through ``qualify.web.accounts.access``: what a caller may not see is a 404.
@@ -19,13 +20,12 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from qualify.core.errors import Forbidden, InvalidInput, NotFound, QualifyError
+from qualify.core.errors import ErrorCode, QualifyError
+from qualify.web.accounts.errors import csrf_failure, error_response, response_for
 from qualify.web.accounts.tokens import user_for_key
 
 log = logging.getLogger(__name__)
@@ -51,29 +51,21 @@ api = NinjaAPI(
 )
 
 
-# --- the error shape -------------------------------------------------------------------------------
+# --- the error shape: every handler maps to qualify.web.accounts.errors ------------------------------
 
-
-def _lang() -> str:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def error_response(request: HttpRequest, status: int, code: str, message: str,
-                   fields: dict[str, Any] | None = None) -> HttpResponse:
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return api.create_response(request, body, status=status)
+HTTP_ERROR_CODES = {400: ErrorCode.INVALID_REQUEST, 401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN,
+                    404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED, 413: ErrorCode.TOO_LARGE,
+                    422: ErrorCode.INVALID_REQUEST, 429: ErrorCode.THROTTLED}
 
 
 @api.exception_handler(QualifyError)
 def _qualify_error(request: HttpRequest, exc: QualifyError) -> HttpResponse:
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else \
-        422 if isinstance(exc, InvalidInput) else 400
-    return error_response(request, status, exc.code, exc.message(_lang()), exc.fields)
+    return response_for(request, exc)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not-found", _("Not found."))
+    return error_response(request, ErrorCode.NOT_FOUND)
 
 
 @api.exception_handler(ValidationError)
@@ -83,35 +75,33 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         parts = [str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"}]
         location = ".".join(parts)
         fields.setdefault(location or "request", []).append(error.get("msg", ""))
-    return error_response(request, 422, "invalid-request", _("The request is not valid."), fields)
+    return error_response(request, ErrorCode.INVALID_REQUEST, fields=fields)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "unauthenticated",
-                          _("Log in, or send an API token: Authorization: Bearer <token>."))
+    return error_response(request, ErrorCode.UNAUTHENTICATED)
 
 
 @api.exception_handler(AuthorizationError)
 def _unauthorised(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
-    return error_response(request, 403, "forbidden", _("You may not do this."))
+    return error_response(request, ErrorCode.FORBIDDEN)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad-request", 401: "unauthenticated", 403: "forbidden", 404: "not-found",
-             405: "method-not-allowed", 413: "too-large", 429: "throttled"}
-    message = str(exc)
-    if exc.status_code == 403 and "CSRF" in message:
-        message = _("The form has expired (CSRF check failed). Reload the page and try again.")
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
+    code = HTTP_ERROR_CODES.get(exc.status_code, ErrorCode.INTERNAL_ERROR)
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return csrf_failure(request)
+    if code is ErrorCode.INVALID_REQUEST:  # e.g. a body that is not JSON: what the parser said
+        return error_response(request, code, fields={"request": [str(exc)]})
+    return error_response(request, code)
 
 
 @api.exception_handler(Exception)
 def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s", request.path)
-    return error_response(request, 500, "internal-error",
-                          _("Something went wrong on the server. The error was logged."))
+    return error_response(request, ErrorCode.INTERNAL_ERROR)
 
 
 # --- pagination ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any
 
-from qualify.core.errors import QualifyError
+from qualify.core.errors import ErrorCode, QualifyError
 
 
 def setup(mode: str = "") -> None:
@@ -22,7 +22,7 @@ def setup(mode: str = "") -> None:
         django.setup()
     except ConfigError as error:
         raise QualifyError(
-            code="bad-config", message_en=str(error), message_zh=f"配置有误：{error}"
+            code=ErrorCode.BAD_CONFIG, message_en=str(error), message_zh=f"配置有误：{error}"
         ) from None
 
 
@@ -34,18 +34,18 @@ def require_secret() -> None:
         secret = config.get("SECRET_KEY") or config.get("DJANGO_SECRET_KEY")
     except config.ConfigError as error:
         raise QualifyError(
-            code="bad-config", message_en=str(error), message_zh=f"配置有误：{error}"
+            code=ErrorCode.BAD_CONFIG, message_en=str(error), message_zh=f"配置有误：{error}"
         ) from None
     if not secret:
         raise QualifyError(
-            code="no-secret",
+            code=ErrorCode.NO_SECRET,
             message_en="SECRET_KEY is not set: set it in the environment or in the file named by "
             "QUALIFY_CONFIG (make one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')",
             message_zh="未设置 SECRET_KEY：请在环境变量或 QUALIFY_CONFIG 指定的文件中设置",
         )
     if len(secret) < 32:
         raise QualifyError(
-            code="weak-secret",
+            code=ErrorCode.WEAK_SECRET,
             message_en="SECRET_KEY is too short: use at least 32 characters",
             message_zh="SECRET_KEY 太短：至少 32 个字符",
         )
@@ -65,7 +65,7 @@ def require_migrated() -> None:
     pending = pending_migrations()
     if pending:
         raise QualifyError(
-            code="not-migrated",
+            code=ErrorCode.NOT_MIGRATED,
             message_en=f"the database needs {len(pending)} migration(s): run `qualify manage migrate` first",
             message_zh=f"数据库有 {len(pending)} 个迁移尚未执行：请先运行 `qualify manage migrate`",
         )

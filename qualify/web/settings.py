@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "qualify.web.accounts.errors.ErrorShapeMiddleware",  # a bare 405 gets the one error shape
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "qualify.web.urls"
+CSRF_FAILURE_VIEW = "qualify.web.accounts.errors.csrf_failure"
 WSGI_APPLICATION = "qualify.web.wsgi.application"
 
 TEMPLATES = [

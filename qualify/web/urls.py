@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from qualify.web.accounts import views as account_views
-from qualify.web.accounts.admin_site import protect_admin_site
+from qualify.web.accounts.site_admin import protect_admin_site
 from qualify.web.api import api
 
 protect_admin_site(admin.site)
@@ -45,5 +45,8 @@ for _module in AREA_URLS:
     if _module_exists(_module):
         urlpatterns.append(path("", include(import_module(_module))))
 
+# Every error page and the API's errors come from one place (``qualify.web.accounts.errors``).
+handler400 = "qualify.web.accounts.errors.bad_request"
+handler403 = "qualify.web.accounts.errors.permission_denied"
 handler404 = "qualify.web.accounts.errors.not_found"
 handler500 = "qualify.web.accounts.errors.server_error"

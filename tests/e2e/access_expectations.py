@@ -10,7 +10,7 @@ A row: ``"namespace:name": expect(kwargs=..., anonymous=..., employee=..., ...)`
   admin's login page), ``REDIRECT`` (any 302), or a tuple of those (any of them is fine).
 - ``default``: the status for every role not named (anonymous defaults to ``LOGIN``).
 - ``kwargs``: the URL's arguments, or a function ``f(world) -> kwargs`` where ``world`` has
-  ``world.org`` (``qualify.web.testing.SmallOrg``), ``world.users`` (role → user) and anything the
+  ``world.org`` (``tests.support.org.SmallOrg``), ``world.users`` (role → user) and anything the
   ``setup`` functions of the rows put on it. The small organisation: employee = E001 (unit bj),
   manager = M001 managing ``north`` (bj is below it), assessor = E003 (south), hr = family ``mini``
   (E004 is family ``other``), admin = everyone.

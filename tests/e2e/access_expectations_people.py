@@ -30,7 +30,7 @@ def _e001(world: Any) -> dict[str, str]:
 
 def _s001(world: Any) -> dict[str, str]:
     from qualify.web.people.models import Person
-    from qualify.web.testing import make_person
+    from tests.support.org import make_person
 
     if not Person.objects.filter(employee_id="S001").exists():
         make_person("S001", world.org.units["bj"], family="service-marketing", level=1)

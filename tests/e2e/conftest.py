@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from qualify.web.testing import PASSWORD
+from tests.support.org import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

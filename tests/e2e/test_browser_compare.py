@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from qualify.web.standards.testing import MINI_1_1_CHANGES, build_test_standards, use_standards
+from tests.support.standards import MINI_1_1_CHANGES, build_test_standards, use_standards
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml"
 CHANGE = MINI_1_1_CHANGES

@@ -19,7 +19,7 @@ from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
 from qualify.web.people.models import Person
-from qualify.web.testing import PASSWORD, make_user
+from tests.support.org import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from qualify.services.standards import get_standard
 from qualify.web.people.importing import default_standard_id
 from qualify.web.people.models import Person
-from qualify.web.testing import edit_workbook, hr_workbook, make_user, read_cell
+from tests.support.org import edit_workbook, hr_workbook, make_user, read_cell
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

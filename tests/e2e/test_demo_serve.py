@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from qualify.services.standards import get_standard
-from qualify.web.testing import edit_workbook, hr_workbook
+from tests.support.org import edit_workbook, hr_workbook
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from qualify.web.accounts import access
 from qualify.web.accounts.audit import record, verify
 from qualify.web.accounts.models import AuditEntry
 from qualify.web.accounts.tokens import create_token
-from qualify.web.testing import PASSWORD, make_user
+from tests.support.org import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -290,17 +290,22 @@ def _explode(*args: Any, **kwargs: Any) -> Any:
     raise RuntimeError("secret internals: /srv/qualify/settings.py line 42")
 
 
-def test_a_server_error_on_a_page_shows_no_traceback(users: dict[str, Any], monkeypatch: Any) -> None:
+def test_a_server_error_on_a_page_shows_no_traceback_in_the_readers_language(users: dict[str, Any],
+                                                                              monkeypatch: Any) -> None:
     from qualify.web.accounts.models import ApiToken
 
-    client = Client(raise_request_exception=False)
-    client.force_login(users["hr"])
     monkeypatch.setattr(ApiToken.objects, "filter", _explode)
-    response = client.get("/accounts/tokens/")
-    assert response.status_code == 500
-    body = response.content.decode()
-    assert "Something went wrong" in body and "服务器出错了" in body
-    assert "secret internals" not in body and "Traceback" not in body
+    bodies = {}
+    for language in ("zh-hans", "en"):
+        client = Client(raise_request_exception=False, headers={"accept-language": language})
+        client.force_login(users["hr"])
+        response = client.get("/accounts/tokens/")
+        assert response.status_code == 500
+        bodies[language] = response.content.decode()
+    assert "服务器出错了" in bodies["zh-hans"] and "Something went wrong" not in bodies["zh-hans"]
+    assert "Something went wrong" in bodies["en"] and "服务器出错了" not in bodies["en"]
+    for body in bodies.values():
+        assert "secret internals" not in body and "Traceback" not in body
 
 
 def test_a_server_error_in_the_api_has_the_error_shape_and_no_traceback(users: dict[str, Any],

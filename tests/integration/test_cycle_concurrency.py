@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 
 from qualify.services import certification as svc
 from qualify.web.certification.repository import DjangoRepository, actor_for
-from qualify.web.testing import make_user
+from tests.support.org import make_user
 
 MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
 TODAY = dt.date(2026, 11, 26)

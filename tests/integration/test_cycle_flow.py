@@ -1,6 +1,6 @@
 """A whole certification cycle through the services on the database (SQLite here, PostgreSQL in CI).
 
-The small organisation of ``qualify.web.testing`` and the mini standard: E001 (level 1) applies for
+The small organisation of ``tests.support.org`` and the mini standard: E001 (level 1) applies for
 level 2 with evidence; a panel of two assessors scores with a spread; the lead consolidates; HR
 decides, publishes; E001 appeals; the appeal panel decides; the certificate is issued.
 """
@@ -22,7 +22,7 @@ from qualify.web.accounts.models import AuditEntry
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
 from qualify.web.people.models import Person
-from qualify.web.testing import make_user
+from tests.support.org import make_user
 
 MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
 TODAY = dt.date(2026, 11, 26)

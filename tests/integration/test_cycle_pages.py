@@ -15,7 +15,7 @@ from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
 from qualify.web.people.models import Person
-from qualify.web.testing import make_user
+from tests.support.org import make_user
 
 MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
 TODAY = dt.date(2026, 11, 26)

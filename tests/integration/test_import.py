@@ -14,7 +14,7 @@ from qualify.web.accounts.tokens import create_token
 from qualify.web.people.importing import NotApplicable, apply_batch, default_standard_id, validate_upload
 from qualify.web.people.models import ElementRating, ImportBatch, Person, RecordSnapshot
 from qualify.web.people.records import person_record, snapshots_for
-from qualify.web.testing import edit_workbook, hr_workbook, make_user, read_cell
+from tests.support.org import edit_workbook, hr_workbook, make_user, read_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from qualify.web.accounts import access
 from qualify.web.certification.models import EvidenceItem
 from qualify.web.people.models import ActivityFields, Evidence, OrgUnit, Person
 from qualify.web.people.records import organisation_for, person_record, record_data
-from qualify.web.testing import make_person, make_unit
+from tests.support.org import make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 

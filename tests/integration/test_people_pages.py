@@ -1,6 +1,6 @@
 """The people list and a person's page, on the database, with each role's scope.
 
-The small organisation (``qualify.web.testing``): employee = E001 (bj), manager = M001 managing
+The small organisation (``tests.support.org``): employee = E001 (bj), manager = M001 managing
 ``north`` (bj is below it; E004 of family "other" is in north), assessor = E003 (south), HR of the
 family ``mini`` (not E004), admin = everyone. The family ``mini`` is judged by the test standard.
 """
@@ -151,7 +151,7 @@ def test_a_screening_run_older_than_the_last_import_is_not_used(org: Any, client
 
 
 def test_the_list_is_paginated(org: Any, client_for: ClientFor) -> None:
-    from qualify.web.testing import make_person
+    from tests.support.org import make_person
 
     for n in range(30):
         make_person(f"X{n:03d}", org.units["bj"])

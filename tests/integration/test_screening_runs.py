@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from qualify.services import standards
 from qualify.web.screening.models import ScreeningResult, ScreeningRun
 from qualify.web.screening.worker import STALE_AFTER, claim_next, requeue_stale, run_worker
-from qualify.web.testing import make_user
+from tests.support.org import make_user
 
 ClientFor = Callable[[str], Client]
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml"

@@ -4,7 +4,7 @@ Each test is one attempt and what must come of it. ``tests/e2e/test_access_matri
 every URL with every role (GET); these tests go further: other people's objects by id, writes, the
 state of an object, tokens, CSRF, uploads and redirects.
 
-The world: the small organisation of ``qualify.web.testing`` (employee = E001 in bj, manager of north,
+The world: the small organisation of ``tests.support.org`` (employee = E001 in bj, manager of north,
 assessor = E003 in south, HR of ``mini``), a second assessor (E002), HR of the family ``other``, and
 a cycle on the mini standard in which E001's application is submitted, with an evidence file, and
 assessed by a panel (lead: assessor, member: assessor2).
@@ -31,7 +31,7 @@ from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
 from qualify.web.people.models import ExamResult, ImportBatch, PerformanceRating, Person
 from qualify.web.screening.models import ScreeningRun
-from qualify.web.testing import hr_workbook, make_person, make_user
+from tests.support.org import hr_workbook, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -412,7 +412,7 @@ def test_pages_refuse_a_post_without_the_csrf_token(world: dict[str, Any]) -> No
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
 def test_login_and_the_language_switch_never_send_the_user_off_the_site(
         users: dict[str, Any], target: str) -> None:
-    from qualify.web.testing import PASSWORD
+    from tests.support.org import PASSWORD
 
     response = Client().post(f"/accounts/login/?next={target}",
                              {"username": "employee", "password": PASSWORD, "next": target})

@@ -22,7 +22,7 @@ from django.test import Client
 
 from qualify.cli.main import main as cli_main
 from qualify.services.standards import get_standard, list_standards
-from qualify.web.standards.testing import MINI_1_1_CHANGES, build_test_standards, mini_1_1, use_standards
+from tests.support.standards import MINI_1_1_CHANGES, build_test_standards, mini_1_1, use_standards
 
 MINI = Path(__file__).parents[1] / "fixtures" / "mini@1.0.yaml"
 CHANGE = MINI_1_1_CHANGES

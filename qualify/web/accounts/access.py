@@ -8,16 +8,28 @@ Scope by role (a user may hold several; the scopes add up):
 - admin: everyone
 
 An object a user may not see is a 404 (``get_person_or_404``), never a 403 that hints it exists.
+
+Accounts sits below people (people, screening and certification all ask it who may see whom), so it
+does not import the people app: the person model is the one ``Profile.person`` points to, and the
+scope is written in that model's fields (``job_family``, ``org_unit__path``, ``employee_id``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from qualify.web.people.models import Person
+from qualify.web.accounts.models import Profile
+
+if TYPE_CHECKING:  # for the type checker only: at run time accounts does not import people
+    from qualify.web.people.models import Person
+
+
+def person_model() -> type[Person]:
+    """The model of the people accounts are scoped to: the one ``Profile.person`` points to."""
+    return cast("type[Person]", Profile._meta.get_field("person").related_model)
 
 
 def profile_of(user: Any) -> Any:
@@ -89,19 +101,20 @@ def may_administer_family(user: Any, family: str) -> bool:
 def people_visible_to(user: Any) -> QuerySet[Person]:
     """Every person ``user`` may see."""
     roles = roles_of(user)
+    people = person_model().objects
     if not roles:
-        return Person.objects.none()
+        return people.none()
     if "admin" in roles:
-        return Person.objects.all()
+        return people.all()
     profile = profile_of(user)
     if profile is None:
-        return Person.objects.none()
+        return people.none()
     scope = Q(pk__in=[]) if profile.person_id is None else Q(pk=profile.person_id)
     if "hr" in roles and profile.hr_families:
         scope |= Q(job_family__in=list(profile.hr_families))
     if "manager" in roles and profile.managed_unit_id is not None:
         scope |= Q(org_unit__path__startswith=profile.managed_unit.path)
-    return Person.objects.filter(scope)
+    return people.filter(scope)
 
 
 def can_see_person(user: Any, person: Person) -> bool:
@@ -112,7 +125,7 @@ def get_person_or_404(user: Any, employee_id: str) -> Person:
     """The person with ``employee_id`` if ``user`` may see them; otherwise 404, whether or not they exist."""
     try:
         return people_visible_to(user).select_related("org_unit").get(employee_id=employee_id)
-    except Person.DoesNotExist:
+    except person_model().DoesNotExist:
         raise Http404("no such person") from None
 
 

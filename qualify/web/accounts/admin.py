@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from qualify.web.accounts.admin_audit import AuditedAdmin, snapshot
-from qualify.web.accounts.audit import record
+from qualify.web.accounts.audit import record, snapshot
+from qualify.web.accounts.base_admin import AuditedAdmin, ReadOnlyAdmin
 from qualify.web.accounts.forms import ProfileForm
 from qualify.web.accounts.models import ApiToken, AuditEntry, LoginAttempt, Profile
 
@@ -70,26 +70,13 @@ class ApiTokenAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_name", "action"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyAdmin):
     list_display = ["at", "username", "ip"]
-    readonly_fields = ["at", "username", "ip"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
+    may_delete = True  # deleting a failed login lifts its throttle

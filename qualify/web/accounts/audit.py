@@ -1,28 +1,56 @@
 """The one writer of the audit record: ``record(actor, action, obj_type, obj_id, before, after)``.
 
 Used by admin changes, imports and the certification cycle. Entries form a hash chain
-(``qualify.core.audit``); ``verify()`` says whether the stored chain is intact.
+(``qualify.core.audit``); ``verify()`` says whether the stored chain is intact. ``snapshot(row)`` is
+the one way to turn a row into the JSON of an entry's ``before``/``after``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from qualify.core.audit import GENESIS, ChainLink, entry_hash, verify_chain
 from qualify.web.accounts.models import AuditEntry, AuditHead
 
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or None
+    return str(value)
+
 
 def _jsonable(value: Any) -> Any:
-    """The value as it will come back from a JSON column (dates as text, tuples as lists)."""
+    """The value as it will come back from a JSON column (dates as ISO text, tuples as lists)."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_plain))
+
+
+def snapshot(obj: models.Model, *, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """A row as the audit record keeps it: ``id`` and every own field by name (a foreign key as the
+    related id, many-to-many as sorted ids, a file as its name), dates as ISO text, secrets masked.
+    ``exclude``: fields too large or too private to copy (e.g. a frozen standard's text)."""
+    skip = set(exclude)
+    data: dict[str, Any] = {"id": obj.pk}
+    for field in obj._meta.concrete_fields:
+        if field.name not in skip:
+            data[field.name] = "***" if field.name in SECRET_FIELDS else getattr(obj, field.attname)
+    if obj.pk is not None:
+        for many in obj._meta.many_to_many:
+            if many.name not in skip:
+                data[many.name] = sorted(getattr(obj, many.name).values_list("pk", flat=True))
+    return dict(_jsonable(data))
 
 
 def hashed_fields(entry: AuditEntry) -> dict[str, Any]:

@@ -51,10 +51,10 @@ class TokenForm(forms.Form):
 
 def _families() -> list[tuple[str, str]]:
     from qualify.services.standards import list_standards
-    from qualify.web.people.models import Person
+    from qualify.web.accounts.access import person_model
 
     known = {s.family: f"{s.family_name.zh} / {s.family_name.en} ({s.family})" for s in list_standards()}
-    for family in Person.objects.values_list("job_family", flat=True).distinct():
+    for family in person_model().objects.values_list("job_family", flat=True).distinct():
         known.setdefault(family, family)
     return sorted(known.items())
 

@@ -111,6 +111,7 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
 
     def __str__(self) -> str:
         return f"{self.count} entries, last {self.last_hash[:12]}"

@@ -3,23 +3,10 @@ keep the audit record; the admin is for looking)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from qualify.web.accounts.base_admin import ReadOnlyAdmin as ReadOnly
 from qualify.web.certification import models as m
-
-
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in django-stubs, not installed
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(m.Cycle)

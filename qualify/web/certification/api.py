@@ -13,11 +13,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from qualify.core.cycle import PanelChoice
-from qualify.core.errors import QualifyError
+from qualify.core.errors import ErrorCode, QualifyError
 from qualify.services import certification as svc
 from qualify.services.standards import shipped_standard
-from qualify.web.api import error_response
-from qualify.web.certification.common import actor, error_text, repo, status_for
+from qualify.web.accounts.errors import error_response, response_for
+from qualify.web.certification.common import actor, repo
 
 router = Router(tags=["cycles"])
 
@@ -30,7 +30,7 @@ def refusals(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(request, *args, **kwargs)
         except QualifyError as error:
-            return error_response(request, status_for(error), error.code, error_text(error), error.fields)
+            return response_for(request, error)
 
     return wrapper
 
@@ -326,7 +326,7 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     elif step in CYCLE_STEPS:
         CYCLE_STEPS[step](r, me, cycle_id)
     else:
-        return error_response(request, 404, "not-found", "no such step")
+        return error_response(request, ErrorCode.NOT_FOUND)
     return r.cycle(cycle_id)
 
 
@@ -364,7 +364,7 @@ def create_application(request: HttpRequest, cycle_id: int, body: ApplicationIn)
 def list_panels(request: HttpRequest, cycle_id: int) -> Any:
     cycle = svc.visible_cycle(repo(), actor(request), cycle_id)
     if not svc.roles_for_cycle(actor(request), cycle) & {svc.Role.hr, svc.Role.admin}:
-        return error_response(request, 404, "not-found", "not found")
+        return error_response(request, ErrorCode.NOT_FOUND)
     return repo().panels(cycle_id)
 
 
@@ -423,7 +423,7 @@ def application_step(request: HttpRequest, application_id: int, step: str) -> An
     elif step in APPLICATION_STEPS:
         APPLICATION_STEPS[step](r, me, application_id)
     else:
-        return error_response(request, 404, "not-found", "no such step")
+        return error_response(request, ErrorCode.NOT_FOUND)
     return _app_out(request, r.application(application_id))
 
 
@@ -623,7 +623,7 @@ def decide_appeal(request: HttpRequest, application_id: int, body: AppealDecisio
 def expiring(request: HttpRequest, days: int = 90) -> Any:
     me = actor(request)
     if not me.roles & {"hr", "admin"}:
-        return error_response(request, 404, "not-found", "not found")
+        return error_response(request, ErrorCode.NOT_FOUND)
     return svc.expiring_certificates(repo(), me, within_days=max(1, min(days, 3650)))
 
 
@@ -635,5 +635,5 @@ def certificate(request: HttpRequest, number: str) -> Any:
 
     cert = m.Certificate.objects.select_related("person").filter(number=number).first()
     if cert is None or not access.people_visible_to(request.user).filter(pk=cert.person_id).exists():
-        return error_response(request, 404, "not-found", "not found")
+        return error_response(request, ErrorCode.NOT_FOUND)
     return certificate_view(cert)

@@ -1,5 +1,6 @@
 """What every certification page and endpoint shares: the repository, the actor, the language, and
-how a refusal from the services becomes a message (pages) or an HTTP status (API)."""
+how a refusal from the services becomes a message on the next page (the API's error shape and
+statuses come from ``qualify.web.accounts.errors``)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
-from django.utils.translation import get_language
 
 from qualify.core.cycle import STATE_LABELS, ApplicationState, CycleState
-from qualify.core.errors import InvalidInput, NotFound, QualifyError
+from qualify.core.errors import NotFound, QualifyError
 from qualify.core.standard import Standard
-from qualify.core.text import Lang
 from qualify.services import certification as svc
+from qualify.web.accounts.errors import message_of as error_text
 from qualify.web.certification.models import Decision
 from qualify.web.certification.repository import DjangoRepository, actor_for
-
-STATUS_BY_CODE = {
-    "role-may-not-do-action": 403,
-    "action-not-allowed-in-state": 409,
-    "edit-conflict": 409,
-    "application-already-open": 409,
-}
+from qualify.web.language import lang
 
 
 def repo() -> DjangoRepository:
@@ -34,31 +28,12 @@ def actor(request: HttpRequest) -> svc.Actor:
     return actor_for(request.user)
 
 
-def lang() -> Lang:
-    return "en" if (get_language() or "").startswith("en") else "zh"
-
-
-def status_for(error: QualifyError) -> int:
-    if isinstance(error, NotFound):
-        return 404
-    if isinstance(error, InvalidInput):
-        return 422
-    return STATUS_BY_CODE.get(error.code, 400)
-
-
 def upload_limits() -> svc.UploadLimits:
     """The files one application may hold (settings ``QUALIFY_EVIDENCE_MAX_FILES`` / ``…_TOTAL_MB``)."""
     return svc.UploadLimits(
         max_files=settings.QUALIFY_EVIDENCE_MAX_FILES,
         max_total_bytes=settings.QUALIFY_EVIDENCE_MAX_TOTAL_BYTES,
     )
-
-
-def error_text(error: QualifyError) -> str:
-    language = lang()
-    if isinstance(error, InvalidInput):
-        return "; ".join(p.message(language) + (f" ({p.path})" if p.path else "") for p in error.problems)
-    return error.message(language)
 
 
 def attempt(request: HttpRequest, step: Any, *args: Any, done: str = "", **kwargs: Any) -> Any:

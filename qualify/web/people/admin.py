@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 
-from qualify.web.accounts.admin_audit import AuditedAdmin
+from qualify.web.accounts.base_admin import AuditedAdmin, ReadOnlyAdmin
 from qualify.web.people.models import ImportBatch, OrgUnit, Person, RecordSnapshot
 
 
@@ -26,31 +24,14 @@ class PersonAdmin(AuditedAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "created_at", "created_by", "file_name", "status", "applied_at"]
     list_filter = ["status"]
     exclude = ["content"]
-    readonly_fields = ["created_at", "created_by", "file_name", "standard_id", "status", "problems",
-                       "counts", "applied_at"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+    may_delete = True  # an old upload (its workbook is stored) may be cleared
 
 
 @admin.register(RecordSnapshot)
-class RecordSnapshotAdmin(admin.ModelAdmin):
+class RecordSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["person", "batch", "taken_at"]
-    readonly_fields = ["person", "batch", "taken_at", "data"]
     search_fields = ["person__employee_id"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

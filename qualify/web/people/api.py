@@ -28,7 +28,7 @@ from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, standard_for, today
 from qualify.web.people.models import Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
-from qualify.web.people.views_people import filtered_people, list_rows
+from qualify.web.people.views import filtered_people, list_rows
 
 router = Router(tags=["people"])
 me_router = Router(tags=["me"])

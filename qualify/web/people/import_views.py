@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualify.web.accounts import access
+from qualify.web.language import lang
 from qualify.web.people.forms import ImportForm
 from qualify.web.people.importing import (
     NotApplicable,
@@ -75,7 +75,7 @@ def detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "people/import_detail.html", {
         **_form_context(form, request),
         "batch": batch,
-        "problems": problem_rows(batch, get_language() or "zh-hans"),
+        "problems": problem_rows(batch, lang()),
     })
 
 
@@ -87,7 +87,7 @@ def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         batch = apply_batch(request.user, batch.pk)
     except NotApplicable as error:
-        messages.error(request, error.message("en" if (get_language() or "").startswith("en") else "zh"))
+        messages.error(request, error.message(lang()))
         return redirect("imports:detail", batch_id=batch.pk)
     if batch.status == ImportBatch.Status.APPLIED:
         messages.success(request, _("The data was imported: %(new)d people added, %(changed)d updated.")

@@ -10,17 +10,18 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qualify.core.decision import Check, CheckOutcome, Decision, LevelDecision, LevelOutcome
 from qualify.core.knowledge import KnowledgeStanding
 from qualify.core.periods import whole_months
 from qualify.core.records import PersonRecord
 from qualify.core.standard import Standard, Vocabularies
-from qualify.core.text import Lang, Text
+from qualify.core.text import Text
 from qualify.formats.decisions import rule_label as engine_rule_label
 from qualify.services.people_decisions import LevelAsks, exam_sittings, open_checks
+from qualify.web.language import lang
 from qualify.web.people.figures import figures, months_text, progress
 
 LEVEL_OUTCOME_LABELS = {
@@ -40,11 +41,6 @@ STAGE_LABELS = {
     "screening": gettext_lazy("Screening: gate conditions and knowledge"),
     "certification": gettext_lazy("Certification: every check, with behaviour and evidence"),
 }
-
-
-def lang() -> Lang:
-    """The language of the engine's and the standard's texts for this request."""
-    return "en" if (get_language() or "").lower().startswith("en") else "zh"
 
 
 def text(value: Text | None) -> str:

@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from qualify.web.people import views_me, views_people
+from qualify.web.people import me_views, views
 
 app_name = "people"
 
 urlpatterns = [
-    path("people/", views_people.people_list, name="list"),
-    path("people/<str:employee_id>/", views_people.person_detail, name="detail"),
-    path("me/", views_me.me, name="me"),
+    path("people/", views.people_list, name="list"),
+    path("people/<str:employee_id>/", views.person_detail, name="detail"),
+    path("me/", me_views.me, name="me"),
 ]

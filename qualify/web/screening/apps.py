@@ -6,3 +6,11 @@ class ScreeningConfig(AppConfig):
     name = "qualify.web.screening"
     label = "screening"
     verbose_name = _("Screening")
+
+    def ready(self) -> None:
+        # The people pages read stored screening results through a port of their own (people sits
+        # below screening and does not import it): plug the reader in.
+        from qualify.web.people import standings
+        from qualify.web.screening import repository
+
+        standings.register(repository)

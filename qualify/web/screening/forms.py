@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from qualify.core.standard import Standard
 from qualify.services.standards import list_standards
 from qualify.web.accounts import access
-from qualify.web.people.forms_people import date_input
+from qualify.web.language import lang
+from qualify.web.people.forms import date_input
 from qualify.web.people.models import OrgUnit
 from qualify.web.screening.models import ScreeningRun
 
@@ -59,6 +60,4 @@ class ScreeningRunForm(forms.Form):
 
 
 def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "").startswith("en")
+    return lang() == "en"

@@ -23,7 +23,7 @@ from qualify.core.errors import InvalidInput, Problem
 from qualify.core.text import Text
 from qualify.services.standards import standard_json
 from qualify.web.api import ErrorOut, Paged, PageParams, paginate
-from qualify.web.standards import pages, tables
+from qualify.web.standards import presenters, tables
 from qualify.web.standards.catalogue import get_visible_standard, visible_standards
 
 router = Router(tags=["standards"])
@@ -62,7 +62,7 @@ class CompareOut(Schema):
 
 
 def _summary(std: Any) -> dict[str, Any]:
-    counts = pages.counts(std)
+    counts = presenters.counts(std)
     return {"id": std.id, "family": std.family, "version": std.version, "status": std.status.value,
             "name": std.name, "title": std.title, "family_name": std.family_name,
             "complete": std.completeness.complete, "completeness_note": std.completeness.note,

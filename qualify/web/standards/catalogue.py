@@ -11,17 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from django.utils.translation import get_language
 
 from qualify.core.standard import Standard, Status
-from qualify.core.text import Lang
 from qualify.services.standards import list_standards
 from qualify.web.accounts.access import has_role, is_hr
-
-
-def current_lang() -> Lang:
-    """The language of the standard's texts for this request: ``zh`` for zh-hans, else ``en``."""
-    return "zh" if (get_language() or "").lower().startswith("zh") else "en"
 
 
 def can_read_drafts(user: Any) -> bool:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from qualify.core.standard import Standard
 from qualify.services.standards import export_standard
-from qualify.web.standards import pages, tables
-from qualify.web.standards.catalogue import current_lang, get_visible_standard, visible_standards
+from qualify.web.language import lang as current_lang
+from qualify.web.standards import presenters, tables
+from qualify.web.standards.catalogue import get_visible_standard, visible_standards
 from qualify.web.standards.forms import CompareForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,8 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
     lang = current_lang()
-    rows = [{"standard": std, "counts": pages.counts(std), "ends": pages.where_source_ends(std, lang)}
-            for std in visible_standards(request.user)]
+    rows = [{"standard": std, "counts": presenters.counts(std),
+             "ends": presenters.where_source_ends(std, lang)} for std in visible_standards(request.user)]
     return render(request, "standards/catalogue.html", {"rows": rows})
 
 
@@ -32,11 +33,11 @@ def detail(request: HttpRequest, standard_id: str) -> HttpResponse:
     lang = current_lang()
     return render(request, "standards/detail.html", {
         "standard": standard,
-        "counts": pages.counts(standard),
-        "ends": pages.where_source_ends(standard, lang),
-        "modules": pages.module_views(standard, lang),
-        "readings": pages.reading_views(standard, lang),
-        "vocabularies": pages.vocabulary_views(standard),
+        "counts": presenters.counts(standard),
+        "ends": presenters.where_source_ends(standard, lang),
+        "modules": presenters.module_views(standard, lang),
+        "readings": presenters.reading_views(standard, lang),
+        "vocabularies": presenters.vocabulary_views(standard),
         "exams": standard.knowledge.exams,
         "downloads": _downloads(standard),
     })
@@ -86,7 +87,7 @@ def compare(request: HttpRequest, standard_id: str) -> HttpResponse:
         "knowledge_changed": any(c["section"] == "knowledge" for c in outside),
         "levels": standard.levels,
         "knowledge": standard.knowledge,
-        "ends": pages.where_source_ends(standard, lang),
+        "ends": presenters.where_source_ends(standard, lang),
         "downloads": _downloads(standard),
         "toggle_url": f"?{urlencode(toggle)}" if toggle else "?",
         "column_count": len(table.columns) + 1,

@@ -13,12 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from qualify.services.certification import Actor
 from qualify.services.certification.access import not_found
-from qualify.web.accounts.audit import record
+from qualify.web.accounts.audit import record, snapshot
 from qualify.web.certification import models as m
 from qualify.web.people.models import Person
 
@@ -30,13 +29,8 @@ def uploads_dir() -> Path:
 
 
 def plain(obj: Any, *, exclude: Sequence[str] = ()) -> dict[str, Any]:
-    """The row as plain values for the audit record (dates as ISO text)."""
-    data = model_to_dict(obj, exclude=list(exclude))
-    return {
-        k: (v.isoformat() if isinstance(v, dt.date | dt.datetime) else v)
-        for k, v in data.items()
-        if not isinstance(v, list) or all(isinstance(x, str | int) for x in v)
-    }
+    """The row as plain values for the audit record: the one snapshot of ``accounts.audit``."""
+    return snapshot(obj, exclude=exclude)
 
 
 def django_user(actor: Actor) -> Any:

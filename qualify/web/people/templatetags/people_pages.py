@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 
+from qualify.web.language import lang
+
 register = template.Library()
 
 
@@ -34,6 +36,4 @@ def unit_name(unit: Any) -> str:
     """An organisation unit's name in the page's language."""
     if unit is None:
         return ""
-    from django.utils.translation import get_language
-
-    return str(unit.name(get_language() or "zh-hans"))
+    return str(unit.name(lang()))

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 
 from qualify.core.text import Text
-from qualify.web.standards.catalogue import current_lang
+from qualify.web.language import lang as current_lang
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from qualify.services.people_decisions import level_asks, next_level
 from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, standard_for, today
-from qualify.web.people.forms_people import DecisionOptions
+from qualify.web.people.forms import DecisionOptions
 from qualify.web.people.models import Person
 from qualify.web.people.records import person_record
 

@@ -16,16 +16,10 @@ from qualify.core.standard import Standard, Status
 from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, decide_many, standard_for, today
-from qualify.web.people.forms_people import DecisionOptions, PeopleFilter
+from qualify.web.people.forms import DecisionOptions, PeopleFilter
 from qualify.web.people.models import OrgUnit, Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
-from qualify.web.screening.results import (
-    latest_screening_date,
-    screening_dates,
-    standing_results,
-    unscreened_count,
-    with_highest_level,
-)
+from qualify.web.people.standings import stored
 
 PAGE_SIZE = 25
 
@@ -33,11 +27,11 @@ PAGE_SIZE = 25
 def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[str, Any]]:
     """One row per person: current level and highest eligible level as of ``as_of``, from a stored
     screening result where one stands for that date, else evaluated now (only these people)."""
-    stored = standing_results([p.pk for p in people], as_of)
-    live = decide_many([p for p in people if p.pk not in stored], as_of=as_of, stage=Stage.screening)
+    results = stored().standing_results([p.pk for p in people], as_of)
+    live = decide_many([p for p in people if p.pk not in results], as_of=as_of, stage=Stage.screening)
     rows = []
     for person in people:
-        result = stored.get(person.pk)
+        result = results.get(person.pk)
         decision = live.get(person.employee_id)
         if result is not None:
             highest: int | None = result.highest_eligible_level
@@ -67,12 +61,13 @@ def filtered_people(request: HttpRequest) -> tuple[PeopleFilter, QuerySet[Person
     if form.is_bound and form.is_valid():
         people = form.filter(scope)
         asked = form.cleaned_data.get("as_of")
-    as_of = asked or latest_screening_date(scope) or today()
+    standings = stored()
+    as_of = asked or standings.latest_screening_date(scope) or today()
     notes["from_screening"] = asked is None and as_of != today()
     if form.is_bound and form.is_valid() and form.cleaned_data.get("eligible") is not None:
-        notes["unscreened"] = unscreened_count(people, as_of)
-        notes["dates"] = [d for d in screening_dates(people) if d != as_of]
-        people = with_highest_level(people, as_of, form.cleaned_data["eligible"])
+        notes["unscreened"] = standings.unscreened_count(people, as_of)
+        notes["dates"] = [d for d in standings.screening_dates(people) if d != as_of]
+        people = standings.with_highest_level(people, as_of, form.cleaned_data["eligible"])
     return form, people.select_related("org_unit").order_by("employee_id"), as_of, notes
 
 

@@ -1,33 +1,14 @@
-"""Every change made in the admin goes to the audit record (who, when, before, after)."""
+"""The two admin bases: ``AuditedAdmin`` records every change made in the admin (who, when, before,
+after); ``ReadOnlyAdmin`` is for rows that only the workflow writes (the admin is for looking)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
-from django.forms.models import model_to_dict
+from django.http import HttpRequest
 
-from qualify.web.accounts.audit import record
-
-SECRET_FIELDS = {"password", "key_hash"}
-
-
-def snapshot(obj: models.Model) -> dict[str, Any]:
-    """An object's own fields as JSON-able values (secrets masked)."""
-    data = model_to_dict(obj)
-    data["id"] = obj.pk
-    for field in obj._meta.concrete_fields:
-        if field.name not in data:
-            data[field.name] = getattr(obj, field.attname, None)
-    for name, value in list(data.items()):
-        if name in SECRET_FIELDS:
-            data[name] = "***"
-        elif isinstance(value, list | tuple) and value and isinstance(value[0], models.Model):
-            data[name] = [v.pk for v in value]
-        elif isinstance(value, models.Model):
-            data[name] = value.pk
-    return data
+from qualify.web.accounts.audit import record, snapshot
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -57,3 +38,19 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             record(request.user, "admin.delete", self._type(), obj.pk, snapshot(obj), None)
         super().delete_queryset(request, queryset)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The admin of rows the workflow writes: nobody adds or changes one here. ``may_delete``: whether
+    an administrator may delete rows (e.g. failed logins, to lift a throttle)."""
+
+    may_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_delete and super().has_delete_permission(request, obj)

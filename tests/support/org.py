@@ -1,6 +1,6 @@
 """Test data for the web app: a small organisation and one account per role.
 
-Used by the fixtures in ``tests/integration/conftest.py`` and ``tests/e2e/conftest.py`` (and by
+Used by the fixtures in ``tests/conftest.py`` and ``tests/e2e/conftest.py`` (and by
 anyone who wants a quick populated database in a shell).
 
 The organisation (job family ``mini``, the test standard ``tests/fixtures/mini@1.0.yaml``)::
@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 
 from qualify.web.people.models import ElementRating, Evidence, ExamResult, OrgUnit, PerformanceRating, Person
 
-PASSWORD = "demo-password-2026"  # noqa: S105  (test and demo data, not a secret)
+PASSWORD = "demo-password-2026"
 ROLES = ("employee", "manager", "assessor", "hr", "admin")
 
 
