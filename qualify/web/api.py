@@ -26,6 +26,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.security import HttpBearer, SessionAuth
 
 from qualify.core.errors import Forbidden, InvalidInput, NotFound, QualifyError
+from qualify.core.text import Lang
 from qualify.web.accounts.tokens import user_for_key
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ api = NinjaAPI(
 # --- the error shape -------------------------------------------------------------------------------
 
 
-def _lang() -> str:
+def _lang() -> Lang:
     return "en" if (get_language() or "").startswith("en") else "zh"
 
 

@@ -15,9 +15,14 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from qualify.web import config
+
+# Django's generic classes (ModelAdmin[Model], ModelForm[Model] …) may be subscripted at run time,
+# as their type stubs (django-stubs) declare them.
+django_stubs_ext.monkeypatch(include_builtins=False)
 
 WEB_DIR = Path(__file__).resolve().parent
 MODE = config.mode()

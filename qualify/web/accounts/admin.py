@@ -17,7 +17,7 @@ from qualify.web.accounts.models import ApiToken, AuditEntry, LoginAttempt, Prof
 User = get_user_model()
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(admin.StackedInline[Profile, Any]):
     model = Profile
     form = ProfileForm
     can_delete = False
@@ -25,7 +25,7 @@ class ProfileInline(admin.StackedInline):
     verbose_name_plural = _("roles and scope")
 
 
-class QualifyUserAdmin(AuditedAdmin, UserAdmin):
+class QualifyUserAdmin(AuditedAdmin, UserAdmin[Any]):
     inlines = [ProfileInline]
     list_display = ["username", "first_name", "last_name", "roles", "is_active", "last_login"]
 
@@ -70,7 +70,7 @@ class ApiTokenAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["at", "actor_name", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_name", "action"]
@@ -87,7 +87,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(admin.ModelAdmin[LoginAttempt]):
     list_display = ["at", "username", "ip"]
     readonly_fields = ["at", "username", "ip"]
 

@@ -30,7 +30,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """A ModelAdmin whose saves and deletions are recorded."""
 
     def _type(self) -> str:

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from qualify.web.certification import models as m
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in django-stubs, not installed
+class ReadOnly(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 

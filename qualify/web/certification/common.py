@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 
-from qualify.core.cycle import STATE_LABELS, ApplicationState, CycleState
+from qualify.core.cycle import STATE_LABELS, State
 from qualify.core.errors import InvalidInput, NotFound, QualifyError
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
@@ -88,7 +88,7 @@ def decision_kind_name(kind: str) -> str:
     return str(Decision.Kind(kind).label) if kind in Decision.Kind.values else kind
 
 
-def state_name(state: CycleState | ApplicationState) -> str:
+def state_name(state: State) -> str:
     return STATE_LABELS[state].get(lang())
 
 

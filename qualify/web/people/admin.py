@@ -26,7 +26,7 @@ class PersonAdmin(AuditedAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
     list_display = ["id", "created_at", "created_by", "file_name", "status", "applied_at"]
     list_filter = ["status"]
     exclude = ["content"]
@@ -41,7 +41,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordSnapshot)
-class RecordSnapshotAdmin(admin.ModelAdmin):
+class RecordSnapshotAdmin(admin.ModelAdmin[RecordSnapshot]):
     list_display = ["person", "batch", "taken_at"]
     readonly_fields = ["person", "batch", "taken_at", "data"]
     search_fields = ["person__employee_id"]

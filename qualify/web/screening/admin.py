@@ -11,7 +11,7 @@ from qualify.web.screening.models import ScreeningRun
 
 
 @admin.register(ScreeningRun)
-class ScreeningRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic only in django-stubs, not installed
+class ScreeningRunAdmin(admin.ModelAdmin[ScreeningRun]):
     list_display = ["id", "standard_id", "org_unit", "as_of", "stage", "status", "progress", "people_count",
                     "created_by", "created_at", "finished_at"]
     list_filter = ["status", "stage", "standard_id"]

@@ -32,6 +32,7 @@ from qualify.core.errors import QualifyError
 from qualify.core.knowledge import most_allowed_levels_above
 from qualify.core.records import Employee
 from qualify.core.standard import Standard
+from qualify.core.text import Lang
 from qualify.formats.decisions import write_xlsx
 from qualify.services.assessment import SummaryCounter, evaluate_person
 from qualify.services.standards import get_standard
@@ -200,7 +201,7 @@ def execute(run: ScreeningRun) -> ScreeningRun:
         ScreeningResult.objects.filter(run=run).delete()  # a run queued again starts afresh
         counter = SummaryCounter(standard, run.as_of, Stage(run.stage))
         employees: dict[str, Employee] = {}
-        lang = "en" if run.language.startswith("en") else "zh"
+        lang: Lang = "en" if run.language.startswith("en") else "zh"
         with tempfile.TemporaryDirectory(prefix="qualify-screening-") as folder:
             path = Path(folder) / "screening.xlsx"
             write_xlsx(screen(run, standard, employees, counter), path, lang, standard, employees,
