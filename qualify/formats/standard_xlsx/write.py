@@ -93,9 +93,9 @@ def _workbook() -> Workbook:
     out alike and the page breaks below hold in both."""
     wb = Workbook()
     # openpyxl has no public way to change the default font: set its first font and the Normal style
-    # (private attributes, so not in openpyxl's types)
-    wb._fonts = IndexedList([Font(name="Arial", sz=11, family=2)])  # type: ignore[attr-defined]
-    wb._named_styles["Normal"].font = Font(name="Arial", sz=11, family=2)  # type: ignore[attr-defined]
+    arial = Font(name="Arial", sz=11, family=2)
+    wb._fonts = IndexedList([arial])  # type: ignore[attr-defined]  # private: not in openpyxl's types
+    wb._named_styles["Normal"].font = arial  # type: ignore[attr-defined]  # private, as the line above
     return wb
 
 
