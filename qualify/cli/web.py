@@ -10,15 +10,12 @@ import socket
 import subprocess
 import sys
 import time
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from qualify.core.errors import ErrorCode, QualifyError
-
-WORKER_MODULE = "qualify.web.screening.worker"
 
 
 def _say(line: str = "") -> None:
@@ -175,9 +172,7 @@ def demo(
         ],
         env=child_env,
     )
-    processes = [web]
-    if _has_worker():
-        processes.append(subprocess.Popen([sys.executable, "-m", "qualify", "worker"], env=child_env))
+    processes = [web, subprocess.Popen([sys.executable, "-m", "qualify", "worker"], env=child_env)]
     try:
         if not _wait_for_port("127.0.0.1", port, web):
             raise QualifyError(
@@ -204,13 +199,6 @@ def demo(
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
-
-
-def _has_worker() -> bool:
-    try:
-        return find_spec(WORKER_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _demo_standard() -> Any:
@@ -316,15 +304,8 @@ def worker() -> None:
 
     server.setup()
     server.require_migrated()
-    if not _has_worker():
-        raise QualifyError(
-            code=ErrorCode.NO_WORKER,
-            message_en="the screening worker is not part of this build",
-            message_zh="此版本不含资格审查后台进程",
-        )
-    from importlib import import_module
+    from qualify.web.screening.worker import run_worker
 
-    run_worker = import_module(WORKER_MODULE).run_worker
     with contextlib.suppress(KeyboardInterrupt):
         run_worker()
 

@@ -130,15 +130,6 @@ class Assessment:
         return self._counter.summary()
 
 
-def _batch_evaluator() -> Callable[..., object] | None:
-    try:
-        from qualify.batch.evaluate import evaluate_batch
-    except ImportError:
-        return None
-    evaluator: Callable[..., object] = evaluate_batch
-    return evaluator
-
-
 def _reference_decisions(standard: Standard, organisation: Organisation, ids: Iterable[str],
                          as_of: dt.date, stage: Stage) -> Iterator[Decision]:
     standings = rank_knowledge(standard, organisation.employees, organisation.exams)
@@ -146,15 +137,6 @@ def _reference_decisions(standard: Standard, organisation: Organisation, ids: It
         person = organisation.person(employee_id)
         if person is not None:
             yield evaluate(standard, person, as_of=as_of, stage=stage, knowledge=standings.get(employee_id))
-
-
-def _batch_decisions(result: object) -> Iterator[Decision]:
-    produce = getattr(result, "iter_decisions", None) or getattr(result, "decisions", None)
-    decisions = produce() if callable(produce) else produce
-    if decisions is None:
-        raise QualifyError(code="batch-result", message_en="the batch evaluator gave no decisions",
-                           message_zh="批量评估没有给出结果")
-    yield from decisions
 
 
 def assess(standard_ref: str | None, data_path: Path, as_of: dt.date, stage: Stage | str = Stage.screening,
@@ -177,13 +159,11 @@ def assess(standard_ref: str | None, data_path: Path, as_of: dt.date, stage: Sta
             skipped += 1
     counter = SummaryCounter(standard, as_of, stage, skipped=skipped)
 
-    batch = _batch_evaluator() if engine in ("auto", "batch") else None
-    if engine == "batch" and batch is None:
-        raise QualifyError(code="no-batch", message_en="the batch evaluator is not available",
-                           message_zh="批量评估器不可用")
-    if batch is not None:
+    if engine in ("auto", "batch"):
+        from qualify.batch.evaluate import evaluate_batch  # Polars, imported when it is used
+
         def produce() -> Iterator[Decision]:
-            return _batch_decisions(batch(standard, frames, as_of, stage))
+            return evaluate_batch(standard, frames, as_of, stage).iter_decisions()
         used = "batch"
     else:
         def produce() -> Iterator[Decision]:

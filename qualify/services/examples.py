@@ -1,14 +1,16 @@
-"""A standard's example cases (worked cases with expected outcomes), run by the reference evaluator.
+"""A standard's example cases (worked cases with expected outcomes), run by either evaluator.
 
 Each example is a small organisation: its people become records, exam ranks are computed among
 those people, each person named in ``expect`` is evaluated at the example's as-of date and stage,
 and every expectation is compared. ``run_examples`` returns one result per example with a readable
-line per mismatch; CI runs them for every shipped standard (tests/contract/test_examples.py).
+line per mismatch; CI runs them for every shipped standard through the reference evaluator (core)
+and through the batch evaluator (Polars) alike (tests/contract/test_examples.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from qualify.core.decision import Decision, Stage
 from qualify.core.evaluate import evaluate
@@ -56,8 +58,13 @@ def organisation(people: list[ExamplePerson]) -> Organisation:
     )
 
 
-def decide_example(standard: Standard, example: Example) -> dict[str, Decision]:
+Engine = Literal["reference", "batch"]
+
+
+def decide_example(standard: Standard, example: Example, engine: Engine = "reference") -> dict[str, Decision]:
     """The decision of every person of the example who is in the standard's job family."""
+    if engine == "batch":
+        return _decide_in_batch(standard, example)
     records = {p.employee_id: person_record(p) for p in example.people}
     standings = rank_knowledge(standard, [r.employee for r in records.values()],
                                [x for r in records.values() for x in r.exams])
@@ -68,11 +75,22 @@ def decide_example(standard: Standard, example: Example) -> dict[str, Decision]:
     }
 
 
+def _decide_in_batch(standard: Standard, example: Example) -> dict[str, Decision]:
+    """The same decisions by the batch evaluator, from the example's people as HR data frames."""
+    from qualify.batch.evaluate import evaluate_batch  # Polars, imported when it is used
+    from qualify.formats.hrdata import from_organisation
+
+    frames = from_organisation(organisation(example.people))
+    result = evaluate_batch(standard, frames, example.as_of, Stage(example.stage))
+    return {decision.employee_id: decision for decision in result.iter_decisions()}
+
+
 @dataclass(frozen=True)
 class ExampleResult:
     standard: str
     code: str
     mismatches: list[str] = field(default_factory=list)
+    engine: Engine = "reference"
 
     @property
     def ok(self) -> bool:
@@ -106,16 +124,16 @@ def compare(expectation: Expectation, decision: Decision | None) -> list[str]:
     return out
 
 
-def run_example(standard: Standard, example: Example) -> ExampleResult:
-    decisions = decide_example(standard, example)
+def run_example(standard: Standard, example: Example, engine: Engine = "reference") -> ExampleResult:
+    decisions = decide_example(standard, example, engine)
     mismatches = [line for expectation in example.expect
                   for line in compare(expectation, decisions.get(expectation.employee_id))]
-    return ExampleResult(standard=standard.id, code=example.code, mismatches=mismatches)
+    return ExampleResult(standard=standard.id, code=example.code, mismatches=mismatches, engine=engine)
 
 
-def run_examples(standard: Standard) -> list[ExampleResult]:
-    """Every example case of ``standard``, in order."""
-    return [run_example(standard, example) for example in standard.examples]
+def run_examples(standard: Standard, engine: Engine = "reference") -> list[ExampleResult]:
+    """Every example case of ``standard``, in order, by the reference (core) or the batch evaluator."""
+    return [run_example(standard, example, engine) for example in standard.examples]
 
 
 def report(results: list[ExampleResult]) -> str:
@@ -123,6 +141,7 @@ def report(results: list[ExampleResult]) -> str:
     lines = []
     for result in results:
         if not result.ok:
-            lines.append(f"{result.standard} example {result.code}:")
+            by = " (batch evaluator)" if result.engine == "batch" else ""
+            lines.append(f"{result.standard} example {result.code}{by}:")
             lines.extend(f"  {line}" for line in result.mismatches)
     return "\n".join(lines)

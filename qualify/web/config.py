@@ -1,7 +1,12 @@
 """Where Qualify's web settings come from: the environment, then a config file, then defaults.
 
+Every variable is a field of ``QualifySettings`` (a pydantic-settings model), with its type and its
+default; ``settings()`` reads and checks them all. A value that does not fit (``QUALIFY_SESSION_HOURS=abc``)
+is a ``ConfigError``: one line that names the variable and where it came from, never a traceback.
+
 A config file (``QUALIFY_CONFIG``) is either TOML (``*.toml``) or plain ``KEY=VALUE`` lines
 (``#`` starts a comment). The environment always wins over the file, so a secret can live in either.
+An empty value in the environment counts as not set.
 
 Modes (``QUALIFY_MODE``): ``serve`` (production: secure cookies, a secret is required), ``demo``
 (the ``qualify demo`` command), ``dev`` (tests, ``django-admin``). ``qualify.web.wsgi`` defaults to
@@ -12,12 +17,24 @@ from __future__ import annotations
 
 import os
 import tomllib
+import zoneinfo
 from functools import cache
 from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from qualify.core.errors import QualifyError
 
 
-class ConfigError(Exception):
+class ConfigError(QualifyError):
     """The configuration cannot be used; the message is one line a user can act on."""
+
+    def __init__(self, message_en: str, message_zh: str = "") -> None:
+        super().__init__(code="bad-config", message_en=message_en,
+                         message_zh=message_zh or f"配置有误：{message_en}")
 
 
 @cache
@@ -25,13 +42,14 @@ def file_values(path: str) -> dict[str, str]:
     """The values of a config file, as strings (TOML tables are flattened with upper-case keys)."""
     file = Path(path)
     if not file.is_file():
-        raise ConfigError(f"QUALIFY_CONFIG={path}: no such file")
+        raise ConfigError(f"QUALIFY_CONFIG={path}: no such file", f"QUALIFY_CONFIG={path}：文件不存在")
     text = file.read_text(encoding="utf-8")
     if file.suffix == ".toml":
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: not valid TOML ({error})") from None
+            raise ConfigError(f"{path}: not valid TOML ({error})",
+                              f"{path}：不是有效的 TOML（{error}）") from None
         return {str(k).upper(): str(v) for k, v in data.items() if not isinstance(v, dict)}
     values: dict[str, str] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -39,31 +57,143 @@ def file_values(path: str) -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         if "=" not in line:
-            raise ConfigError(f"{path}, line {number}: expected KEY=VALUE")
+            raise ConfigError(f"{path}, line {number}: expected KEY=VALUE",
+                              f"{path}，第 {number} 行：应为 KEY=VALUE")
         key, _, value = line.partition("=")
         values[key.strip().upper()] = value.strip().strip('"').strip("'")
     return values
 
 
-def get(key: str, default: str = "") -> str:
-    """A setting from the environment, else from the config file, else ``default``."""
-    if key in os.environ:
-        return os.environ[key]
+def _config_file() -> dict[str, str]:
     path = os.environ.get("QUALIFY_CONFIG", "")
-    if path:
-        return file_values(path).get(key, default)
-    return default
+    return file_values(path) if path else {}
 
 
-def flag(key: str, default: bool = False) -> bool:
-    value = get(key, "1" if default else "0").strip().lower()
-    return value in {"1", "true", "yes", "on"}
+class _ConfigFileSource(PydanticBaseSettingsSource):
+    """The file named by ``QUALIFY_CONFIG``: read after the environment, before the defaults."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return _config_file().get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = _config_file()
+        return {name: values[name] for name in self.settings_cls.model_fields if values.get(name, "") != ""}
+
+
+class QualifySettings(BaseSettings):
+    """Every setting of the web app, by its variable name (README: Configuration)."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, env_ignore_empty=True, extra="ignore")
+
+    QUALIFY_MODE: Literal["serve", "demo", "dev"] = "dev"
+    QUALIFY_HOME: Path | None = None
+    DATABASE_URL: str = ""
+    SECRET_KEY: str = ""
+    DJANGO_SECRET_KEY: str = ""
+    QUALIFY_DEBUG: bool = False
+    QUALIFY_ALLOWED_HOSTS: str = "localhost,127.0.0.1,[::1]"
+    QUALIFY_CSRF_TRUSTED_ORIGINS: str = ""
+    QUALIFY_BEHIND_PROXY: bool = False
+    QUALIFY_INSECURE_COOKIES: bool = False
+    QUALIFY_HSTS_SECONDS: int = Field(default=31536000, ge=0)
+    QUALIFY_HSTS_INCLUDE_SUBDOMAINS: bool = False
+    QUALIFY_SSL_REDIRECT: bool = False
+    QUALIFY_SESSION_HOURS: int = Field(default=8, ge=1)
+    QUALIFY_LOGIN_FAILURES: int = Field(default=5, ge=1)
+    QUALIFY_LOGIN_WINDOW_MINUTES: int = Field(default=15, ge=1)
+    QUALIFY_UPLOAD_MAX_MB: int = Field(default=20, ge=1)
+    QUALIFY_EVIDENCE_MAX_FILES: int = Field(default=50, ge=1)
+    QUALIFY_EVIDENCE_MAX_TOTAL_MB: int = Field(default=100, ge=1)
+    TIME_ZONE: str = "Asia/Shanghai"
+    QUALIFY_STATIC_ROOT: Path | None = None
+    EMAIL_HOST: str = ""
+    DEFAULT_FROM_EMAIL: str = "qualify@localhost"
+    QUALIFY_LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
+    QUALIFY_ACCESS_LOG: bool = True
+    QUALIFY_FORWARDED_ALLOW_IPS: str = "127.0.0.1"
+
+    @field_validator("QUALIFY_MODE", mode="before")
+    @classmethod
+    def _mode_in_any_case(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("QUALIFY_LOG_LEVEL", mode="before")
+    @classmethod
+    def _level_in_any_case(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("TIME_ZONE")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a known time zone") from None
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _ConfigFileSource(settings_cls)
+
+    @property
+    def home(self) -> Path:
+        """The directory for the SQLite file, collected static files and the demo's secret."""
+        return self.QUALIFY_HOME or Path.cwd() / "var"
+
+    @property
+    def secret_key(self) -> str:
+        return self.SECRET_KEY or self.DJANGO_SECRET_KEY
+
+
+def _texts(error: dict[str, Any]) -> tuple[str, str]:
+    """What is wrong with one value, in English and Chinese."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind == "int_parsing":
+        return "not a whole number", "不是整数"
+    if kind == "bool_parsing":
+        return ("not a yes/no value (1/0, true/false, yes/no, on/off)",
+                "不是开关值（1/0、true/false、yes/no、on/off）")
+    if kind == "greater_than_equal":
+        return f"must be at least {context.get('ge')}", f"至少为 {context.get('ge')}"
+    if kind == "literal_error":
+        return f"must be one of {context.get('expected')}", f"应为 {context.get('expected')} 之一"
+    if kind == "value_error" and "time zone" in str(context.get("error", "")):
+        return "not a known time zone (e.g. Asia/Shanghai, UTC)", "不是已知的时区（如 Asia/Shanghai、UTC）"
+    message = str(error.get("msg", "not valid"))
+    return message, message
+
+
+def _problem(error: dict[str, Any]) -> tuple[str, str]:
+    name = str(error["loc"][0]) if error.get("loc") else "?"
+    value = error.get("input")
+    shown = f"{name}={value}" if isinstance(value, str) else name
+    in_env = bool(os.environ.get(name))
+    where_en = "the environment" if in_env else os.environ.get("QUALIFY_CONFIG", "the config file")
+    where_zh = "环境变量" if in_env else os.environ.get("QUALIFY_CONFIG", "配置文件")
+    en, zh = _texts(error)
+    return f"{shown} (in {where_en}): {en}", f"{shown}（{where_zh}）：{zh}"
+
+
+def settings() -> QualifySettings:
+    """The settings as they are now (the environment may change between calls, e.g. in ``qualify demo``)."""
+    try:
+        return QualifySettings()
+    except ValidationError as error:
+        problems = [_problem(dict(e)) for e in error.errors()]
+        raise ConfigError("; ".join(en for en, _ in problems), "；".join(zh for _, zh in problems)) from None
 
 
 def mode() -> str:
-    return get("QUALIFY_MODE", "dev").strip().lower() or "dev"
+    return settings().QUALIFY_MODE
 
 
 def home() -> Path:
     """The directory for the SQLite file, collected static files and the demo's secret."""
-    return Path(get("QUALIFY_HOME", "") or Path.cwd() / "var")
+    return settings().home

@@ -118,12 +118,10 @@ def make_accounts(standard: Standard) -> list[Login]:
         break
     in_region = people.filter(org_unit__path__startswith=region.path) if region else people
     manager_person = in_region.order_by("-current_level", "employee_id").first()
-    employee_person = (
-        in_region.filter(current_level__gte=1)
-        .exclude(pk=getattr(manager_person, "pk", None))
-        .order_by("current_level", "employee_id")
-        .first()
-    )
+    ranked = in_region.filter(current_level__gte=1)
+    if manager_person is not None:
+        ranked = ranked.exclude(pk=manager_person.pk)
+    employee_person = ranked.order_by("current_level", "employee_id").first()
     assessor_person = (
         people.exclude(org_unit__path__startswith=region.path if region else "/-/")
         .order_by("-current_level", "employee_id")

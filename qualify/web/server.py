@@ -16,26 +16,15 @@ def setup(mode: str = "") -> None:
         os.environ["QUALIFY_MODE"] = mode
     import django
 
-    from qualify.web.config import ConfigError
-
-    try:
-        django.setup()
-    except ConfigError as error:
-        raise QualifyError(
-            code=ErrorCode.BAD_CONFIG, message_en=str(error), message_zh=f"配置有误：{error}"
-        ) from None
+    # A bad setting raises qualify.web.config.ConfigError (a QualifyError): one line, no traceback.
+    django.setup()
 
 
 def require_secret() -> None:
     """``qualify serve`` refuses to start without a secret key."""
     from qualify.web import config
 
-    try:
-        secret = config.get("SECRET_KEY") or config.get("DJANGO_SECRET_KEY")
-    except config.ConfigError as error:
-        raise QualifyError(
-            code=ErrorCode.BAD_CONFIG, message_en=str(error), message_zh=f"配置有误：{error}"
-        ) from None
+    secret = config.settings().secret_key
     if not secret:
         raise QualifyError(
             code=ErrorCode.NO_SECRET,
@@ -86,6 +75,7 @@ def collect_static() -> None:
 def gunicorn_options(host: str, port: int, workers: int, threads: int = 4) -> dict[str, Any]:
     from qualify.web import config
 
+    env = config.settings()
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -95,10 +85,10 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int = 4) -> di
         "graceful_timeout": 20,
         "max_requests": 2000,
         "max_requests_jitter": 200,
-        "accesslog": "-" if config.flag("QUALIFY_ACCESS_LOG", default=True) else None,
+        "accesslog": "-" if env.QUALIFY_ACCESS_LOG else None,
         "errorlog": "-",
         # Who may set X-Forwarded-* headers: the reverse proxy's address.
-        "forwarded_allow_ips": config.get("QUALIFY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "forwarded_allow_ips": env.QUALIFY_FORWARDED_ALLOW_IPS,
         "proc_name": "qualify",
     }
 

@@ -11,22 +11,27 @@ Every value comes from the environment or the config file (see ``qualify.web.con
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from qualify.web import config
 
+# Django's generic classes (ModelAdmin[Model], ModelForm[Model] …) may be subscripted at run time,
+# as their type stubs (django-stubs) declare them.
+django_stubs_ext.monkeypatch(include_builtins=False)
+
 WEB_DIR = Path(__file__).resolve().parent
-MODE = config.mode()
-HOME = config.home()
+ENV = config.settings()  # every variable, typed and checked: a bad value stops here with one line
+MODE = ENV.QUALIFY_MODE
+HOME = ENV.home
 QUALIFY_DEMO = MODE == "demo"
 
 # --- secrets and debugging -----------------------------------------------------------------------
 
-SECRET_KEY = config.get("SECRET_KEY") or config.get("DJANGO_SECRET_KEY")
+SECRET_KEY = ENV.secret_key
 QUALIFY_SECRET_MISSING = not SECRET_KEY
 if QUALIFY_SECRET_MISSING:
     if MODE == "serve":
@@ -35,22 +40,18 @@ if QUALIFY_SECRET_MISSING:
         raise ImproperlyConfigured("SECRET_KEY is not set (environment or QUALIFY_CONFIG file)")
     SECRET_KEY = "qualify-dev-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 dev/test only
 
-DEBUG = config.flag("QUALIFY_DEBUG")
-_hosts = config.get("QUALIFY_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in config.get("QUALIFY_CSRF_TRUSTED_ORIGINS", "").split(",")
-                        if o.strip()]
+DEBUG = ENV.QUALIFY_DEBUG
+ALLOWED_HOSTS = [h.strip() for h in ENV.QUALIFY_ALLOWED_HOSTS.split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in ENV.QUALIFY_CSRF_TRUSTED_ORIGINS.split(",") if o.strip()]
 
 # --- applications ----------------------------------------------------------------------------------
-
-# The apps of the other areas join as soon as their package exists (an app that exists but fails to
-# import fails loudly: find_spec only looks for the package, it does not hide import errors).
-_AREA_APPS = ["qualify.web.standards", "qualify.web.screening", "qualify.web.certification"]
 
 INSTALLED_APPS = [
     "qualify.web.accounts",
     "qualify.web.people",
-    *[app for app in _AREA_APPS if find_spec(app) is not None],
+    "qualify.web.standards",
+    "qualify.web.screening",
+    "qualify.web.certification",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -101,11 +102,11 @@ TEMPLATES = [
 _sqlite_default = f"sqlite:///{HOME / 'qualify.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        config.get("DATABASE_URL") or _sqlite_default, conn_max_age=60, conn_health_checks=True
+        ENV.DATABASE_URL or _sqlite_default, conn_max_age=60, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    if not config.get("DATABASE_URL"):
+    if not ENV.DATABASE_URL:
         HOME.mkdir(parents=True, exist_ok=True)
     # Many processes (web workers, the screening worker) share one file: wait for locks, take the
     # write lock at the start of a transaction, and let readers read while one writes.
@@ -136,12 +137,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (stored in the database, so it holds across processes and hosts).
-QUALIFY_LOGIN_FAILURES = int(config.get("QUALIFY_LOGIN_FAILURES", "5"))
-QUALIFY_LOGIN_WINDOW_MINUTES = int(config.get("QUALIFY_LOGIN_WINDOW_MINUTES", "15"))
+QUALIFY_LOGIN_FAILURES = ENV.QUALIFY_LOGIN_FAILURES
+QUALIFY_LOGIN_WINDOW_MINUTES = ENV.QUALIFY_LOGIN_WINDOW_MINUTES
 
 # --- sessions, cookies, headers ------------------------------------------------------------------
 
-SESSION_COOKIE_AGE = int(config.get("QUALIFY_SESSION_HOURS", "8")) * 3600
+SESSION_COOKIE_AGE = ENV.QUALIFY_SESSION_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -154,26 +155,26 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-_secure_cookies = MODE == "serve" and not config.flag("QUALIFY_INSECURE_COOKIES")
+_secure_cookies = MODE == "serve" and not ENV.QUALIFY_INSECURE_COOKIES
 SESSION_COOKIE_SECURE = _secure_cookies
 CSRF_COOKIE_SECURE = _secure_cookies
 LANGUAGE_COOKIE_SECURE = _secure_cookies
 if MODE == "serve":
-    SECURE_HSTS_SECONDS = int(config.get("QUALIFY_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = config.flag("QUALIFY_HSTS_INCLUDE_SUBDOMAINS")
-    SECURE_SSL_REDIRECT = config.flag("QUALIFY_SSL_REDIRECT")
-if config.flag("QUALIFY_BEHIND_PROXY"):
+    SECURE_HSTS_SECONDS = ENV.QUALIFY_HSTS_SECONDS
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = ENV.QUALIFY_HSTS_INCLUDE_SUBDOMAINS
+    SECURE_SSL_REDIRECT = ENV.QUALIFY_SSL_REDIRECT
+if ENV.QUALIFY_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 
 # Uploads: a workbook of up to 20 MB; anything bigger is refused before it is read.
-QUALIFY_UPLOAD_MAX_BYTES = int(config.get("QUALIFY_UPLOAD_MAX_MB", "20")) * 1024 * 1024
+QUALIFY_UPLOAD_MAX_BYTES = ENV.QUALIFY_UPLOAD_MAX_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files of one certification application (evidence; an appeal's attachments apart): at most this many
 # files and this many MB in all, so that one applicant cannot fill the disk 10 MB at a time.
-QUALIFY_EVIDENCE_MAX_FILES = int(config.get("QUALIFY_EVIDENCE_MAX_FILES", "50"))
-QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = int(config.get("QUALIFY_EVIDENCE_MAX_TOTAL_MB", "100")) * 1024 * 1024
+QUALIFY_EVIDENCE_MAX_FILES = ENV.QUALIFY_EVIDENCE_MAX_FILES
+QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = ENV.QUALIFY_EVIDENCE_MAX_TOTAL_MB * 1024 * 1024
 
 # --- languages and time -------------------------------------------------------------------------------
 
@@ -182,13 +183,13 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = config.get("TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = ENV.TIME_ZONE
 
 # --- static files ------------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
-STATIC_ROOT = Path(config.get("QUALIFY_STATIC_ROOT", "") or HOME / "static")
+STATIC_ROOT = ENV.QUALIFY_STATIC_ROOT or HOME / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -205,17 +206,17 @@ if MODE != "serve":
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
-    if MODE != "serve" or not config.get("EMAIL_HOST")
+    if MODE != "serve" or not ENV.EMAIL_HOST
     else "django.core.mail.backends.smtp.EmailBackend"
 )
-EMAIL_HOST = config.get("EMAIL_HOST", "localhost")
-DEFAULT_FROM_EMAIL = config.get("DEFAULT_FROM_EMAIL", "qualify@localhost")
+EMAIL_HOST = ENV.EMAIL_HOST or "localhost"
+DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config.get("QUALIFY_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": ENV.QUALIFY_LOG_LEVEL},
 }
 
 # --- the API ------------------------------------------------------------------------------------

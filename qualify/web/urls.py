@@ -3,9 +3,6 @@ app owns its full paths (``standards/…``, ``people/…``, ``me/``, ``screening
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -22,28 +19,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("import/", include("qualify.web.people.import_urls")),
+    # the areas: each app's urls.py sets app_name and its full paths
+    path("", include("qualify.web.standards.urls")),
+    path("", include("qualify.web.people.urls")),
+    path("", include("qualify.web.screening.urls")),
+    path("", include("qualify.web.certification.urls")),
 ]
 
-# --- the other areas: each app's urls.py sets app_name and its full paths --------------------------
-AREA_URLS = [
-    "qualify.web.standards.urls",
-    "qualify.web.people.urls",
-    "qualify.web.screening.urls",
-    "qualify.web.certification.urls",
-]
-# --- end of the other areas ----------------------------------------------------------------------------
-
-
-def _module_exists(name: str) -> bool:
-    try:
-        return find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-for _module in AREA_URLS:
-    if _module_exists(_module):
-        urlpatterns.append(path("", include(import_module(_module))))
 
 # Every error page and the API's errors come from one place (``qualify.web.accounts.errors``).
 handler400 = "qualify.web.accounts.errors.bad_request"

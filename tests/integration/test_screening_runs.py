@@ -196,7 +196,7 @@ def test_the_reference_engine_stores_the_same_results_as_the_batch_engine(
     hr = client_for("hr")
     queue(hr, stage="certification")
     run_worker(once=True)
-    monkeypatch.setattr(worker, "_batch_engine", lambda: None)
+    monkeypatch.setattr(worker, "USE_REFERENCE_ENGINE", True)
     queue(hr, stage="certification")
     run_worker(once=True)
     first, second = ScreeningRun.objects.order_by("pk")

@@ -30,7 +30,7 @@ import io
 import json
 import math
 import unicodedata
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -38,10 +38,13 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
 from qualify.formats.standard_xlsx.table import CHUNK, FORMAT, META_SHEET, guard, label, layout
+
+_T = TypeVar("_T")
 
 VOCABULARY_NAMES: dict[str, tuple[str, str]] = {
     "activities": ("活动", "activities"), "roles": ("角色", "roles"),
@@ -92,9 +95,17 @@ def _workbook() -> Workbook:
     out alike and the page breaks below hold in both."""
     wb = Workbook()
     # openpyxl has no public way to change the default font: set its first font and the Normal style
-    wb._fonts = IndexedList([Font(name="Arial", sz=11, family=2)])
-    wb._named_styles["Normal"].font = Font(name="Arial", sz=11, family=2)
+    arial = Font(name="Arial", sz=11, family=2)
+    wb._fonts = IndexedList([arial])  # type: ignore[attr-defined]  # private: not in openpyxl's types
+    wb._named_styles["Normal"].font = arial  # type: ignore[attr-defined]  # private, as the line above
     return wb
+
+
+def _present(part: _T | None, what: str) -> _T:
+    """A part of a new worksheet that openpyxl's types call optional but a new worksheet always has."""
+    if part is None:
+        raise TypeError(f"a new worksheet has no {what}")
+    return part
 
 
 def build_workbook(standard: Standard, lang: Lang) -> Workbook:
@@ -103,7 +114,9 @@ def build_workbook(standard: Standard, lang: Lang) -> Workbook:
     last, key_col = 2 + levels, 3 + levels
     widths = [*WIDTHS[lang][:2], *([WIDTHS[lang][2]] * levels)]
     wb = _workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
+    if not isinstance(ws, Worksheet):  # a new workbook's only sheet is a worksheet, never a chart sheet
+        raise TypeError("a new workbook starts with a worksheet")
     ws.title = label("table", lang)
     for c, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
@@ -122,16 +135,16 @@ def build_workbook(standard: Standard, lang: Lang) -> Workbook:
         if row.span:
             ws.merge_cells(start_row=r, start_column=row.cells[-1].column, end_row=r, end_column=last)
         for c in range(1, last + 1):
-            target = ws.cell(r, c)
+            styled = ws.cell(r, c)
             if row.kind not in ("title", "note"):
-                target.border = BORDER
+                styled.border = BORDER
             if row.kind in ("header", "section"):
-                target.fill = HEAD_FILL
-                target.font = _font(lang, bold=True)
-                target.alignment = WRAP_CENTRE
+                styled.fill = HEAD_FILL
+                styled.font = _font(lang, bold=True)
+                styled.alignment = WRAP_CENTRE
             elif c == 2 or (row.kind == "block" and c == 1):
-                target.fill = BLOCK_FILL
-                target.font = _font(lang, bold=row.kind != "measure")
+                styled.fill = BLOCK_FILL
+                styled.font = _font(lang, bold=row.kind != "measure")
         if row.kind == "title":
             ws.cell(r, 1).font = _font(lang, bold=True, size=16)
             ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -168,12 +181,13 @@ def build_workbook(standard: Standard, lang: Lang) -> Workbook:
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _present(ws.sheet_properties.pageSetUpPr, "page set-up").fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "&P / &N"
-    ws.oddFooter.right.text = standard.id
+    footer = _present(ws.oddFooter, "footer")
+    footer.center.text = "&P / &N"
+    footer.right.text = standard.id
 
     _vocabulary_sheet(wb, standard, lang)
     _meta_sheet(wb, standard, lang, ws.title, key_col)
@@ -240,7 +254,7 @@ def _vocabulary_sheet(wb: Workbook, standard: Standard, lang: Lang) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _present(ws.sheet_properties.pageSetUpPr, "page set-up").fitToPage = True
 
 
 def standard_json(standard: Standard) -> str:

@@ -17,7 +17,7 @@ from qualify.web.accounts.models import ApiToken, AuditEntry, LoginAttempt, Prof
 User = get_user_model()
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(admin.StackedInline[Profile, Any]):
     model = Profile
     form = ProfileForm
     can_delete = False
@@ -25,7 +25,7 @@ class ProfileInline(admin.StackedInline):
     verbose_name_plural = _("roles and scope")
 
 
-class QualifyUserAdmin(AuditedAdmin, UserAdmin):
+class QualifyUserAdmin(AuditedAdmin, UserAdmin[Any]):
     inlines = [ProfileInline]
     list_display = ["username", "first_name", "last_name", "roles", "is_active", "last_login"]
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from qualify.web.accounts.audit import record, snapshot
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """A ModelAdmin whose saves and deletions are recorded."""
 
     def _type(self) -> str:

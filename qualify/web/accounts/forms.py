@@ -14,12 +14,9 @@ from qualify.web.accounts.models import ROLE_LABELS, ROLES, Profile
 from qualify.web.accounts.throttle import clear, client_ip, is_locked
 
 
-class ThrottledLoginMixin:
+class ThrottledLoginMixin(AuthenticationForm):
     """Refuses a login for a username and address with too many recent failures, before checking the
     password, so guessing cannot go on. Failures are counted by the ``user_login_failed`` signal."""
-
-    request: Any
-    cleaned_data: dict[str, Any]
 
     def clean(self) -> dict[str, Any]:
         username = str(self.cleaned_data.get("username") or "")
@@ -59,7 +56,7 @@ def _families() -> list[tuple[str, str]]:
     return sorted(known.items())
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Profile]):
     """Roles as checkboxes and HR families from the standards and the people on record."""
 
     roles = forms.MultipleChoiceField(label=_("Roles"), required=False,

@@ -4,19 +4,19 @@ further attempts until the window has passed. Counted in the database (works acr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 from qualify.web.accounts.models import LoginAttempt
 
 
-def client_ip(request: Any) -> str:
+def client_ip(request: HttpRequest) -> str:
     # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn's forwarded_allow_ips and
     # the proxy's X-Forwarded-For handling are documented in the deployment notes.
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
         if forwarded:
             return forwarded.split(",")[-1].strip()[:64]
     return str(request.META.get("REMOTE_ADDR", ""))[:64]

@@ -17,6 +17,7 @@ from qualify.web.accounts.audit import record
 from qualify.web.accounts.forms import LoginForm, TokenForm
 from qualify.web.accounts.models import ApiToken
 from qualify.web.accounts.tokens import create_token
+from qualify.web.requests import AuthenticatedHttpRequest
 
 
 def _first_url(*names: str) -> str | None:
@@ -67,7 +68,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's API tokens: make one (its key is shown once), revoke one."""
     new_key = None
     form = TokenForm(request.POST or None)

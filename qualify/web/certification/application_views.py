@@ -104,7 +104,7 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
         {
             "code": code,
             "name": name,
-            "rating": own.get(code).rating if code in own else "",
+            "rating": own[code].rating if code in own else "",
             "rating_name": ratings.get(own[code].rating, "") if code in own else "",
             "comment": own[code].comment if code in own else "",
         }
@@ -208,7 +208,8 @@ def add_evidence(request: HttpRequest, application_id: int) -> HttpResponse:
         messages.error(
             request,
             "; ".join(
-                f"{form.fields[k].label}: {' '.join(v)}" if k in form.fields else " ".join(v)
+                f"{form.fields[k].label}: {' '.join(map(str, v))}" if k in form.fields
+                else " ".join(map(str, v))
                 for k, v in form.errors.items()
             ),
         )
@@ -352,12 +353,15 @@ def reject(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, file_id: int) -> HttpResponse:
+def download(request: HttpRequest, file_id: int) -> FileResponse:
     """A stored file, only for those who may see the application it belongs to."""
     stored = m.StoredFile.objects.select_related("evidence", "appeal").filter(pk=file_id).first()
     if stored is None:
         raise Http404("no such file")
-    application_id = stored.evidence.application_id if stored.evidence_id else stored.appeal.application_id
+    owner = stored.evidence or stored.appeal  # a stored file belongs to one of the two
+    if owner is None:
+        raise Http404("no such file")
+    application_id = owner.application_id
     try:
         svc.visible_application(repo(), actor(request), application_id)
     except NotFound:

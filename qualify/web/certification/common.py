@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 
-from qualify.core.cycle import STATE_LABELS, ApplicationState, CycleState
+from qualify.core.cycle import STATE_LABELS, State
 from qualify.core.errors import NotFound, QualifyError
 from qualify.core.standard import Standard
 from qualify.services import certification as svc
@@ -63,7 +63,7 @@ def decision_kind_name(kind: str) -> str:
     return str(Decision.Kind(kind).label) if kind in Decision.Kind.values else kind
 
 
-def state_name(state: CycleState | ApplicationState) -> str:
+def state_name(state: State) -> str:
     return STATE_LABELS[state].get(lang())
 
 

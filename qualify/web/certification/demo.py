@@ -143,9 +143,10 @@ def seed_demo_cycle(standard: Standard) -> list[str]:
     # the last one is in review too, scored by the lead only: the demo's assessor still has to score it
     steps = ("draft", "submitted", "in_review", "consolidated", "decided", "in_review_2")
     for step, employee_id in zip(steps, pool, strict=False):
-        app_id = _apply(repo, hr, current.id, employee_id)
-        if app_id is None:
+        applied = _apply(repo, hr, current.id, employee_id)
+        if applied is None:
             continue
+        app_id = applied
         svc_evidence(repo, app_id, standard)
         if step != "draft":
             _submit_as_system(repo, app_id)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
+from qualify.web.choices import set_choices
 
 
 def _term_choices(
@@ -32,7 +33,7 @@ class CycleForm(forms.Form):
 
     def __init__(self, *args: Any, standards: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["standard_id"].choices = standards
+        set_choices(self, "standard_id", standards)
 
     def clean_levels(self) -> tuple[int, ...]:
         raw = self.cleaned_data["levels"]
@@ -55,7 +56,7 @@ class ApplyForm(forms.Form):
         self, *args: Any, levels: list[int], default: int | None, nominate: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_level"].choices = [(level, str(level)) for level in levels]
+        set_choices(self, "target_level", [(level, str(level)) for level in levels])
         if default is not None:
             self.fields["target_level"].initial = default
         if not nominate:
@@ -86,7 +87,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, standard: Standard, level: int, lang: Lang, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = _term_choices(standard, "activities", lang, blank=False)
+        set_choices(self, "activity", _term_choices(standard, "activities", lang, blank=False))
         for name, vocabulary in (
             ("role", "roles"),
             ("audience", "audience_ranks"),
@@ -94,12 +95,12 @@ class EvidenceForm(forms.Form):
             ("project_kind", "project_kinds"),
             ("outcome", "outcomes"),
         ):
-            self.fields[name].choices = _term_choices(standard, vocabulary, lang)
-        self.fields["deliverables"].choices = _term_choices(standard, "deliverables", lang, blank=False)
-        self.fields["elements"].choices = [
+            set_choices(self, name, _term_choices(standard, vocabulary, lang))
+        set_choices(self, "deliverables", _term_choices(standard, "deliverables", lang, blank=False))
+        set_choices(self, "elements", [
             (e.code, e.name.get(lang)) for _, e, _ in standard.elements_at(level)
-        ]
-        self.fields["measures"].choices = [(m.code, m.name.get(lang)) for m, _ in standard.measures_at(level)]
+        ])
+        set_choices(self, "measures", [(m.code, m.name.get(lang)) for m, _ in standard.measures_at(level)])
 
 
 class PanelForm(forms.Form):
@@ -112,8 +113,8 @@ class PanelForm(forms.Form):
 
     def __init__(self, *args: Any, assessors: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead"].choices = assessors
-        self.fields["members"].choices = assessors
+        set_choices(self, "lead", assessors)
+        set_choices(self, "members", assessors)
 
 
 class ReasonForm(forms.Form):

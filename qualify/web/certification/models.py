@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from qualify.core.cycle import ApplicationState, AssignmentState, CycleState
 from qualify.web.people.models import ActivityFields
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 USER = settings.AUTH_USER_MODEL
 
@@ -180,7 +183,10 @@ class Panel(models.Model):
     lead = models.ForeignKey(
         USER, verbose_name=_("lead assessor"), on_delete=models.PROTECT, related_name="+"
     )
-    members = models.ManyToManyField(USER, verbose_name=_("members"), related_name="+")
+    # The user model is named by a setting, so the plugin cannot infer the field type from it.
+    members: models.ManyToManyField[User, Any] = models.ManyToManyField(
+        USER, verbose_name=_("members"), related_name="+"
+    )
 
     class Meta:
         verbose_name = _("panel")

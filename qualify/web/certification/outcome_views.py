@@ -120,7 +120,7 @@ def _certificate_or_404(request: HttpRequest, number: str) -> m.Certificate:
 
 
 def _texts(cert: m.Certificate) -> CertificateText:
-    cycle = cert.application.cycle if cert.application_id else None
+    cycle = cert.application.cycle if cert.application is not None else None
     zh_level, en_level, zh_std, en_std = (
         f"{cert.level}级",
         f"level {cert.level}",

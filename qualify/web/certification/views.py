@@ -6,6 +6,7 @@ results (decision, appeal, certificate) in ``outcome_views.py``. Every page call
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -84,7 +85,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
     form = CycleForm(
         request.POST or None,
         standards=standards,
-        initial={"opens_on": today, "closes_on": today + timezone.timedelta(days=30), "as_of": today},
+        initial={"opens_on": today, "closes_on": today + dt.timedelta(days=30), "as_of": today},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -240,7 +241,8 @@ def panels(request: HttpRequest, cycle_id: int) -> HttpResponse:
         raise Http404("not found")
     r = repo()
     pool = [
-        (u.pk, f"{u.get_username()}" + (f" · {u.profile.person.name}" if u.profile.person_id else ""))
+        (u.pk, f"{u.get_username()}"
+         + (f" · {u.profile.person.name}" if u.profile.person is not None else ""))
         for u in get_user_model()
         .objects.filter(is_active=True)
         .select_related("profile__person")

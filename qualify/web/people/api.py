@@ -157,7 +157,7 @@ def person(request: HttpRequest, employee_id: str) -> PersonDetailOut:
     standard = standard_for(found.job_family)
     return PersonDetailOut(
         employee_id=found.employee_id, name=found.name,
-        org_unit=found.org_unit.code if found.org_unit_id else None, job_family=found.job_family,
+        org_unit=found.org_unit.code if found.org_unit is not None else None, job_family=found.job_family,
         current_level=found.current_level, standard=standard.id if standard else None,
         record=record_data(person_record(found)),
         snapshots=[SnapshotOut(taken_at=s.taken_at, import_id=s.batch_id, file_name=s.batch.file_name,

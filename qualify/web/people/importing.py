@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qualify.core.errors import InvalidInput, Problem, QualifyError
@@ -129,7 +130,7 @@ def apply_batch(user: Any, batch_id: int) -> ImportBatch:
     return batch
 
 
-def batches_visible_to(user: Any) -> Any:
+def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:
     """The batches a user may see: their own uploads; all for admins; none for non-HR."""
     if not access.can_import(user):
         return ImportBatch.objects.none()

@@ -35,7 +35,7 @@ def employee_of(person: Person) -> Employee:
     return Employee(
         employee_id=person.employee_id,
         name=person.name,
-        org_unit=person.org_unit.code if person.org_unit_id else "",
+        org_unit=person.org_unit.code if person.org_unit is not None else "",
         job_family=person.job_family,
         current_level=person.current_level,
         hire_date=person.hire_date,

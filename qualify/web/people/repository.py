@@ -90,9 +90,10 @@ def _bulk(records: list[PersonRecord], people: dict[str, Person]) -> None:
         ) for v in record.evidence]
         ratings += [ElementRating(person=person, level=r.level, element=r.element, assessor=r.assessor or "",
                                   rating=r.rating, comment=r.comment or "") for r in record.ratings]
-    for model, rows in ((PerformanceRating, perf), (ExamResult, exams), (Evidence, evidence),
-                        (ElementRating, ratings)):
-        model.objects.bulk_create(rows, batch_size=2000)
+    PerformanceRating.objects.bulk_create(perf, batch_size=2000)
+    ExamResult.objects.bulk_create(exams, batch_size=2000)
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    ElementRating.objects.bulk_create(ratings, batch_size=2000)
 
 
 class _Units:

@@ -42,7 +42,7 @@ def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[
             highest, source = None, {}
         rows.append({
             "person": person,
-            "unit": person.org_unit.name(language) if person.org_unit_id else "",
+            "unit": person.org_unit.name(language) if person.org_unit is not None else "",
             "highest": highest,
             "source": source,
             "ready": highest is not None and highest > person.current_level,

@@ -29,11 +29,19 @@ def units_for(user: Any) -> Any:
     return OrgUnit.objects.filter(pk__in=ids).order_by("path")
 
 
+class UnitChoiceField(forms.ModelChoiceField[OrgUnit]):
+    """Units as an indented tree: each label is indented by the unit's depth."""
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        depth = max(0, obj.path.strip("/").count("/"))
+        indent = "\u00a0\u00a0\u00a0" * depth
+        return f"{indent}{obj.name('en' if _english() else 'zh-hans')} ({obj.code})"
+
+
 class ScreeningRunForm(forms.Form):
     standard = forms.ChoiceField(label=_("Standard"))
-    org_unit = forms.ModelChoiceField(label=_("Organisation unit"), required=False,
-                                      queryset=OrgUnit.objects.none(),
-                                      to_field_name="code", empty_label=_("Everyone in your scope"))
+    org_unit = UnitChoiceField(label=_("Organisation unit"), required=False, queryset=OrgUnit.objects.none(),
+                               to_field_name="code", empty_label=_("Everyone in your scope"))
     include_subtree = forms.BooleanField(label=_("Include the units below"), required=False, initial=True)
     as_of = forms.DateField(label=_("As of"), widget=date_input())
     stage = forms.ChoiceField(label=_("Stage"), initial=ScreeningRun.Stage.SCREENING, choices=[
@@ -50,13 +58,6 @@ class ScreeningRunForm(forms.Form):
         unit_field = self.fields["org_unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = units_for(user)
-        unit_field.label_from_instance = self._unit_label  # type: ignore[method-assign]
-
-    @staticmethod
-    def _unit_label(unit: OrgUnit) -> str:
-        depth = max(0, unit.path.strip("/").count("/"))
-        indent = "\u00a0\u00a0\u00a0" * depth
-        return f"{indent}{unit.name('en' if _english() else 'zh-hans')} ({unit.code})"
 
 
 def _english() -> bool:

@@ -21,8 +21,9 @@ from qualify.web.screening.models import ScreeningResult, ScreeningRun
 
 
 def last_import_at() -> dt.datetime | None:
-    return ImportBatch.objects.filter(status=ImportBatch.Status.APPLIED).aggregate(
+    at: dt.datetime | None = ImportBatch.objects.filter(status=ImportBatch.Status.APPLIED).aggregate(
         at=Max("applied_at"))["at"]
+    return at
 
 
 def fresh_runs(as_of: dt.date | None = None,

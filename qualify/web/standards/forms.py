@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qualify.core.standard import Standard
+from qualify.web.choices import set_choices
 
 
 class CompareForm(forms.Form):
@@ -22,9 +23,9 @@ class CompareForm(forms.Form):
     def __init__(self, data: Any, *, standard: Standard, others: list[Standard]) -> None:
         super().__init__(data)
         levels = [(str(level.level), str(level.level)) for level in standard.levels]
-        self.fields["a"].choices = [("", "—"), *levels]
-        self.fields["b"].choices = [("", "—"), *levels]
-        self.fields["other"].choices = [("", "—"), *[(s.id, s.id) for s in others]]
+        set_choices(self, "a", [("", "—"), *levels])
+        set_choices(self, "b", [("", "—"), *levels])
+        set_choices(self, "other", [("", "—"), *[(s.id, s.id) for s in others]])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -70,7 +70,7 @@ def compare(request: HttpRequest, standard_id: str) -> HttpResponse:
     else:
         sides = tables.ladder_sides(standard)
     table = tables.build_table(sides, lang, only_differences=only, identity=mode == "versions")
-    query = {k: v for k, v in request.GET.items() if k in {"a", "b", "other", "changes"} and v}
+    query = {k: str(v) for k, v in request.GET.items() if k in {"a", "b", "other", "changes"} and v}
     toggle = dict(query)
     if only:
         toggle.pop("changes", None)
@@ -104,5 +104,5 @@ def export(request: HttpRequest, standard_id: str) -> HttpResponse:
     content = export_standard(standard.id, "xlsx", "zh" if lang == "zh" else "en")
     name = f"{standard.id}-{'比较表' if lang == 'zh' else 'comparison-table'}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or ""
     return response
