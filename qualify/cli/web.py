@@ -214,8 +214,8 @@ def _has_worker() -> bool:
 
 
 def _demo_standard() -> Any:
+    from qualify.services.hr_import import default_standard_id
     from qualify.services.standards import get_standard
-    from qualify.web.people.importing import default_standard_id
 
     standard_id = default_standard_id()
     if not standard_id:
@@ -260,49 +260,18 @@ def import_cmd(
 
     server.setup()
     server.require_migrated()
-    from django.db import transaction
-    from django.utils import timezone
-
-    from qualify.services.hr_import import apply_import, plan_import
+    from qualify.services.hr_import import default_standard_id, import_file
     from qualify.services.standards import get_standard
-    from qualify.web.accounts.audit import record
-    from qualify.web.people.importing import default_standard_id
-    from qualify.web.people.models import ImportBatch
     from qualify.web.people.repository import OrmRepository
 
     std = get_standard(standard or default_standard_id())
-    repo = OrmRepository()
-    plan = plan_import(data, std, repo)  # raises InvalidInput: one line per problem, exit 2
-    with transaction.atomic():
-        content = data.read_bytes() if data.is_file() else b""
-        batch = ImportBatch.objects.create(
-            file_name=data.name,
-            standard_id=std.id,
-            status="applied",
-            counts=plan.counts(),
-            content=content,
-            applied_at=timezone.now(),
-        )
-        apply_import(plan, repo, batch=batch)
-        record(
-            None,
-            "import.applied",
-            "people.ImportBatch",
-            batch.pk,
-            None,
-            {
-                "file": str(data),
-                "standard": std.id,
-                "new": list(plan.new),
-                "changed": list(plan.changed),
-                "via": "cli",
-            },
-        )
-    c = plan.counts()
+    # InvalidInput: one line per problem, exit 2, nothing written
+    done = import_file(OrmRepository(), data, std, via="cli")
+    c = done.counts
     typer.echo(
         f"imported / 已导入 {data}: {c['people']} people / 人 "
         f"({c['new']} new / 新增, {c['changed']} changed / 变更, {c['unchanged']} unchanged / 未变) "
-        f"— import #{batch.pk}"
+        f"— import #{done.batch_id}"
     )
 
 
