@@ -459,3 +459,29 @@ def test_someone_elses_application_is_not_found_for_an_employee(
     app = svc.apply(repo, people["employee"], cycle.id)
     with pytest.raises(NotFound):
         svc.visible_application(repo, people["assessor"], app.id)
+
+
+# --- who sees a decision before publication (qualify.services.visibility) ----------------------------
+
+
+def test_a_decision_is_seen_by_hr_only_until_it_is_published_then_by_the_applicant_and_the_panel(
+    repo: MemoryCertificationRepository, people: dict[str, svc.Actor]
+) -> None:
+    from qualify.services.visibility import visible_decision, visible_decisions
+
+    hr = people["hr"]
+    cycle = open_cycle(repo, hr)
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ALL_MEET, ALL_MEET)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ALL_MEET.items()})
+    made = svc.decide(repo, hr, app_id)
+    app = repo.application(app_id)
+    assert visible_decision(repo, hr, app) == made
+    for who in ("employee", "manager", "assessor", "assessor2"):  # applicant, manager, lead, member
+        assert visible_decision(repo, people[who], app) is None, who
+        assert visible_decisions(repo, people[who], app) == [], who
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    app = repo.application(app_id)
+    for who in ("employee", "manager", "assessor", "assessor2"):
+        assert visible_decision(repo, people[who], app) == made, who
