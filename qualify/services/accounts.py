@@ -71,22 +71,23 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def _problem(code: str, en: str, zh: str, column: str) -> Problem:
-    return Problem(code=code, message_en=en, message_zh=zh, column=column)
+def _problem(code: str, en: str, zh: str, option: str) -> Problem:
+    """A problem with one input, named as the command line's option (``--role``)."""
+    return Problem(code=code, message_en=en, message_zh=zh, path=option)
 
 
 def account_problems(store: AccountStore, account: AccountInput) -> list[Problem]:
     """Every problem with ``account``, one per thing that is wrong."""
     problems = []
     if not account.username.strip():
-        problems.append(_problem("username-required", "a login name is required", "须填写登录名", "username"))
+        problems.append(_problem("username-required", "a login name is required", "须填写登录名", "USERNAME"))
     if not account.roles:
         problems.append(
             _problem(
                 "role-required",
                 f"give at least one role: {', '.join(ROLES)}",
                 f"至少给出一个角色：{', '.join(ROLES)}",
-                "role",
+                "--role",
             )
         )
     bad = sorted(set(account.roles) - set(ROLES))
@@ -96,7 +97,7 @@ def account_problems(store: AccountStore, account: AccountInput) -> list[Problem
                 "bad-role",
                 f"unknown role(s) {', '.join(bad)}; roles: {', '.join(ROLES)}",
                 f"未知角色 {', '.join(bad)}；可用角色：{', '.join(ROLES)}",
-                "role",
+                "--role",
             )
         )
     if account.hr_families and "hr" not in account.roles:
@@ -105,7 +106,7 @@ def account_problems(store: AccountStore, account: AccountInput) -> list[Problem
                 "family-needs-hr",
                 "--family is the scope of an HR account: add --role hr (an admin has every family)",
                 "--family 是人力资源账号的管理范围：请加上 --role hr（管理员管理所有职位族）",
-                "family",
+                "--family",
             )
         )
     if account.managed_unit and "manager" not in account.roles:
@@ -114,7 +115,7 @@ def account_problems(store: AccountStore, account: AccountInput) -> list[Problem
                 "unit-needs-manager",
                 "--unit is the unit a manager manages: add --role manager",
                 "--unit 是主管所管理的组织：请加上 --role manager",
-                "unit",
+                "--unit",
             )
         )
     if account.managed_unit and not store.unit_exists(account.managed_unit):
@@ -123,7 +124,7 @@ def account_problems(store: AccountStore, account: AccountInput) -> list[Problem
                 "unknown-unit",
                 f"no org unit {account.managed_unit!r}",
                 f"没有组织单元 {account.managed_unit!r}",
-                "unit",
+                "--unit",
             )
         )
     if account.employee_id and not store.person_exists(account.employee_id):
@@ -132,7 +133,7 @@ def account_problems(store: AccountStore, account: AccountInput) -> list[Problem
                 "unknown-employee",
                 f"no employee {account.employee_id!r}",
                 f"没有员工 {account.employee_id!r}",
-                "employee_id",
+                "--employee-id",
             )
         )
     return problems
@@ -187,7 +188,7 @@ def _token_name(name: str) -> str:
                     "token-name",
                     f"a token needs a name of 1 to {TOKEN_NAME_MAX} characters (what it is for)",
                     f"令牌须有 1 至 {TOKEN_NAME_MAX} 个字符的名称（用途）",
-                    "name",
+                    "--name",
                 )
             ],
             source="token",
