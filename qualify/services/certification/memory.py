@@ -26,7 +26,7 @@ from typing import Any
 from qualify.core.cycle import ApplicationState, AssignmentState, CycleState, PanelChoice
 from qualify.core.records import Employee, ExamRecord, PersonRecord
 from qualify.services.certification.access import not_found
-from qualify.services.certification.repository import edit_conflict
+from qualify.services.certification.repository import CertificationRepository, edit_conflict
 from qualify.services.certification.values import (
     AccountView,
     Actor,
@@ -758,3 +758,7 @@ def _plain(value: Any) -> dict[str, Any]:
             v = [x if isinstance(x, str | int) else repr(x) for x in v]
         out[key] = v
     return out
+
+
+def _conforms(repo: MemoryCertificationRepository) -> CertificationRepository:
+    return repo  # mypy checks here that the memory repository implements the whole Protocol
