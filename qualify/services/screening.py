@@ -139,6 +139,30 @@ class ScreeningStore(Protocol):
         """Record the end of the run (finished time, heartbeat, the number of results stored)."""
 
 
+@dataclass(frozen=True)
+class CountsSummary:
+    """A finished run's counts as the results page shows them: the levels, how many people have each
+    highest eligible level (and their share of everyone assessed), and each level's outcomes."""
+
+    levels: list[int]
+    by_highest: list[dict[str, Any]]
+    by_level: list[dict[str, Any]]
+
+
+def summarise(counts: dict[str, Any]) -> CountsSummary:
+    """``counts`` as stored on a run (``execute``): keys are text in JSON, the page wants numbers."""
+    assessed = counts.get("assessed", 0) or 0
+    by_level = counts.get("by_level", {})
+    levels = sorted(int(n) for n in by_level)
+    highest = sorted((int(k), v) for k, v in counts.get("by_highest", {}).items())
+    return CountsSummary(
+        levels=levels,
+        by_highest=[{"level": n, "count": c, "share": (100 * c / assessed) if assessed else 0}
+                    for n, c in highest],
+        by_level=[{"level": n, "counts": by_level[str(n)]} for n in levels],
+    )
+
+
 # --- queueing ----------------------------------------------------------------------------------------
 
 

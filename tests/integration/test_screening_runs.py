@@ -246,3 +246,22 @@ def test_two_workers_claiming_at_once_get_a_run_each_never_the_same(users: dict[
     won = [pk for pk in claimed if pk is not None]
     assert sorted(won) == sorted(ScreeningRun.objects.values_list("pk", flat=True))  # each once
     assert set(ScreeningRun.objects.values_list("status", flat=True)) == {"running"}
+
+
+def test_the_worker_hands_each_claimed_run_to_the_screening_service(
+        users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.services import screening
+
+    for day in (1, 2):
+        ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0",
+                                    as_of=dt.date(2026, 11, day))
+    handed: list[int] = []
+    real = screening.execute
+
+    def execute(run_id: int, store: Any) -> Any:
+        handed.append(run_id)
+        return real(run_id, store)
+
+    monkeypatch.setattr(screening, "execute", execute)
+    assert run_worker(once=True) == 2
+    assert handed == sorted(ScreeningRun.objects.values_list("pk", flat=True))

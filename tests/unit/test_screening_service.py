@@ -261,3 +261,24 @@ def test_a_running_run_with_a_recent_heartbeat_is_left_alone() -> None:
     svc.claim(store)
     store.clock += svc.STALE_AFTER - dt.timedelta(seconds=1)
     assert svc.fail_stale(store) == [] and store.runs[run_id].status == "running"
+
+
+def test_a_runs_counts_are_summarised_with_each_highest_levels_share_of_everyone_assessed() -> None:
+    counts = {
+        "assessed": 4,
+        "by_highest": {"0": 1, "2": 3, "10": 0},
+        "by_level": {"10": {"eligible": 0}, "2": {"eligible": 3}, "1": {"eligible": 4}},
+    }
+    summary = svc.summarise(counts)
+    assert summary.levels == [1, 2, 10]  # as numbers, not as text ("10" < "2")
+    assert summary.by_highest == [
+        {"level": 0, "count": 1, "share": 25.0},
+        {"level": 2, "count": 3, "share": 75.0},
+        {"level": 10, "count": 0, "share": 0.0},
+    ]
+    assert summary.by_level[1] == {"level": 2, "counts": {"eligible": 3}}
+
+
+def test_the_summary_of_a_run_that_assessed_nobody_has_no_shares_and_no_division_by_zero() -> None:
+    summary = svc.summarise({"assessed": 0, "by_highest": {"0": 0}, "by_level": {}})
+    assert summary.by_highest == [{"level": 0, "count": 0, "share": 0}] and summary.levels == []
