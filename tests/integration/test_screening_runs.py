@@ -265,3 +265,18 @@ def test_the_worker_hands_each_claimed_run_to_the_screening_service(
     monkeypatch.setattr(screening, "execute", execute)
     assert run_worker(once=True) == 2
     assert handed == sorted(ScreeningRun.objects.values_list("pk", flat=True))
+
+
+def test_a_worker_that_finishes_a_run_already_marked_failed_does_not_make_it_done(
+        users: dict[str, Any]) -> None:
+    from qualify.services import screening
+    from qualify.web.screening.store import OrmScreeningStore
+
+    run = ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0",
+                                      as_of=dt.date(2026, 11, 26), status="running", heartbeat=timezone.now())
+    store = OrmScreeningStore()
+    store.finish(run.pk, screening.Finished(status="failed", counts={}, error="worker-died: …"))
+    ended = screening.execute(run.pk, store)  # the slow worker comes back and finishes the run
+    run.refresh_from_db()
+    assert ended.status == run.status == "failed" and run.error.startswith("worker-died")
+    assert not run.results.exists() and not run.result_content
