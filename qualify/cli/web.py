@@ -202,8 +202,8 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def _demo_standard() -> Any:
+    from qualify.services.hr_import import default_standard_id
     from qualify.services.standards import get_standard
-    from qualify.web.people.importing import default_standard_id
 
     standard_id = default_standard_id()
     if not standard_id:
@@ -249,49 +249,18 @@ def import_cmd(
 
     server.setup()
     server.require_migrated()
-    from django.db import transaction
-    from django.utils import timezone
-
-    from qualify.services.hr_import import apply_import, plan_import
+    from qualify.services.hr_import import default_standard_id, import_file
     from qualify.services.standards import get_standard
-    from qualify.web.accounts.audit import record
-    from qualify.web.people.importing import default_standard_id
-    from qualify.web.people.models import ImportBatch
     from qualify.web.people.repository import OrmRepository
 
     std = get_standard(standard or default_standard_id())
-    repo = OrmRepository()
-    plan = plan_import(data, std, repo)  # raises InvalidInput: one line per problem, exit 2
-    with transaction.atomic():
-        content = data.read_bytes() if data.is_file() else b""
-        batch = ImportBatch.objects.create(
-            file_name=data.name,
-            standard_id=std.id,
-            status="applied",
-            counts=plan.counts(),
-            content=content,
-            applied_at=timezone.now(),
-        )
-        apply_import(plan, repo, batch=batch)
-        record(
-            None,
-            "import.applied",
-            "people.ImportBatch",
-            batch.pk,
-            None,
-            {
-                "file": str(data),
-                "standard": std.id,
-                "new": list(plan.new),
-                "changed": list(plan.changed),
-                "via": "cli",
-            },
-        )
-    c = plan.counts()
+    # InvalidInput: one line per problem, exit 2, nothing written
+    done = import_file(OrmRepository(), data, std, via="cli")
+    c = done.counts
     typer.echo(
         f"imported / 已导入 {data}: {c['people']} people / 人 "
         f"({c['new']} new / 新增, {c['changed']} changed / 变更, {c['unchanged']} unchanged / 未变) "
-        f"— import #{batch.pk}"
+        f"— import #{done.batch_id}"
     )
 
 
@@ -352,70 +321,15 @@ def createuser(
 
     server.setup()
     server.require_migrated()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
+    from qualify.services.accounts import AccountInput, check_account, set_account
+    from qualify.web.accounts.repository import OrmAccountStore
 
-    from qualify.web.accounts.audit import record
-    from qualify.web.accounts.models import ROLES
-    from qualify.web.people.models import OrgUnit, Person
-
-    bad = sorted(set(role) - set(ROLES))
-    if bad:
-        raise QualifyError(
-            code=ErrorCode.BAD_ROLE,
-            message_en=f"unknown role(s) {', '.join(bad)}; roles: {', '.join(ROLES)}",
-            message_zh=f"未知角色 {', '.join(bad)}；可用角色：{', '.join(ROLES)}",
-        )
-    managed = OrgUnit.objects.filter(code=unit).first() if unit else None
-    if unit and managed is None:
-        raise QualifyError(
-            code=ErrorCode.UNKNOWN_UNIT, message_en=f"no org unit {unit!r}",
-            message_zh=f"没有组织单元 {unit!r}"
-        )
-    person = Person.objects.filter(employee_id=employee_id).first() if employee_id else None
-    if employee_id and person is None:
-        raise QualifyError(
-            code=ErrorCode.EMPLOYEE_NOT_FOUND,
-            message_en=f"no employee {employee_id!r}",
-            message_zh=f"没有员工 {employee_id!r}",
-        )
+    store = OrmAccountStore()
+    account = AccountInput(username=username, roles=tuple(role), hr_families=tuple(family or []),
+                           managed_unit=unit, employee_id=employee_id)
+    check_account(store, account)  # every problem at once, before a password is asked for
     password, generated = _read_password(password_stdin)
-    User = get_user_model()
-    user = User.objects.filter(username=username).first() or User(username=username)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise QualifyError(
-            code=ErrorCode.WEAK_PASSWORD,
-            message_en=" ".join(error.messages),
-            message_zh="密码不符合要求：" + " ".join(error.messages),
-        ) from None
-    with transaction.atomic():
-        is_admin = "admin" in role
-        user.is_staff = user.is_superuser = is_admin
-        user.set_password(password)
-        user.save()
-        profile = user.profile
-        profile.roles, profile.hr_families = list(role), list(family or [])
-        profile.managed_unit, profile.person = managed, person
-        profile.save()
-        record(
-            None,
-            "account.set",
-            "auth.User",
-            user.pk,
-            None,
-            {
-                "username": username,
-                "roles": list(role),
-                "hr_families": list(family or []),
-                "managed_unit": unit,
-                "employee_id": employee_id,
-                "via": "cli",
-            },
-        )
+    set_account(store, None, account, password, via="cli")
     typer.echo(f"account / 账号 {username}: {', '.join(role)}")
     if generated:
         typer.echo(f"password / 密码: {password}")
@@ -430,28 +344,10 @@ def token(
 
     server.setup()
     server.require_migrated()
-    from django.contrib.auth import get_user_model
+    from qualify.services.accounts import make_token_for
+    from qualify.web.accounts.repository import OrmAccountStore
 
-    from qualify.web.accounts.audit import record
-    from qualify.web.accounts.tokens import create_token
-
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise QualifyError(
-            code=ErrorCode.UNKNOWN_USER,
-            message_en=f"no active account {username!r}",
-            message_zh=f"没有有效账号 {username!r}",
-        )
-    api_token, key = create_token(user, name)
-    record(
-        None,
-        "token.create",
-        "ApiToken",
-        api_token.pk,
-        None,
-        {"user": username, "name": name, "prefix": api_token.prefix, "via": "cli"},
-    )
-    typer.echo(key)
+    typer.echo(make_token_for(OrmAccountStore(), None, username, name, via="cli").key)
 
 
 # --- Django's own commands -----------------------------------------------------------------------------

@@ -6,20 +6,31 @@ touched. A person whose record the file changes keeps their previous record (a s
 
 The store is reached through ``HRRepository`` (the web app's is ``qualify.web.people.repository``),
 so this module knows nothing of Django.
+
+The use cases the page, the API and ``qualify import`` call (through an ``ImportStore``, which also keeps
+the import batches and the audit record):
+
+- ``validate_upload``: check an uploaded workbook and keep it as a batch, ``validated`` or ``rejected``;
+- ``apply_batch``: write a validated batch, all or nothing, after checking it again;
+- ``import_file``: check a file and write it at once (the command line), kept as an applied batch.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import tempfile
 from collections.abc import Collection, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from qualify.core.errors import InvalidInput, Problem
+from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.records import Organisation, PersonRecord
 from qualify.core.standard import Standard
 from qualify.formats.hrdata import MAX_PROBLEMS, read_hr_data, to_organisation
+from qualify.services.standards import list_standards, shipped_standard
 
 
 class HRRepository(Protocol):
@@ -158,3 +169,171 @@ def apply_import(plan: ImportPlan, repo: HRRepository, *, batch: Any = None) -> 
     to_write = [plan.records[i] for i in (*plan.new, *plan.changed)]
     repo.write(to_write, new=plan.new, changed=plan.changed, batch=batch)
     return plan.counts()
+
+
+# --- import batches: the page, the API and the command line ------------------------------------------
+
+XLSX_MAGIC = b"PK\x03\x04"
+SHOWN_IDS = 200  # how many employee ids of each kind a batch keeps for its report
+VALIDATED, REJECTED, APPLIED = "validated", "rejected", "applied"
+
+
+@dataclass(frozen=True)
+class BatchView:
+    """An import batch as the use cases read it back."""
+
+    id: int
+    status: str
+    file_name: str
+    standard_id: str
+    content: bytes = b""
+
+
+class ImportStore(HRRepository, Protocol):
+    """The HR data store with its import batches and the audit record."""
+
+    def atomic(self) -> AbstractContextManager[Any]: ...
+    def now(self) -> dt.datetime: ...
+    def add_batch(self, user: Any, *, file_name: str, standard_id: str, status: str, content: bytes,
+                  counts: Mapping[str, Any], problems: list[dict[str, Any]],
+                  applied_at: dt.datetime | None = None) -> int:
+        """Keep a batch; its id."""
+
+    def lock_batch(self, batch_id: int) -> BatchView:
+        """The batch, locked until the transaction ends (another apply of it waits)."""
+
+    def update_batch(self, batch_id: int, **fields: Any) -> None: ...
+    def audit(
+        self, actor: Any, action: str, obj_type: str, obj_id: object, before: Any, after: Any
+    ) -> None: ...
+
+
+class NotApplicable(QualifyError):
+    """The batch is not (or no longer) ready to apply."""
+
+
+def default_standard_id() -> str:
+    """The standard an import is checked against when none is named: the first published one."""
+    standards = list_standards()
+    published = [s for s in standards if s.status.value == "published"] or standards
+    return published[0].id if published else ""
+
+
+def check_upload(name: str, size: int, head: bytes, max_bytes: int) -> list[Problem]:
+    """An upload's type and size, before it is read."""
+    if not name.lower().endswith(".xlsx") or not head.startswith(XLSX_MAGIC):
+        return [Problem(code="not-xlsx", message_en="the file is not an .xlsx workbook",
+                        message_zh="文件不是 .xlsx 工作簿", file=name)]
+    if size > max_bytes:
+        mb = max_bytes // (1024 * 1024)
+        return [Problem(code="too-large", message_en=f"the file is larger than {mb} MB",
+                        message_zh=f"文件超过 {mb} MB", file=name)]
+    return []
+
+
+def batch_counts(plan: ImportPlan) -> dict[str, Any]:
+    """What a batch keeps of a plan: the counts and (the first ``SHOWN_IDS``) ids added and changed."""
+    counts = plan.counts()
+    counts["new_ids"] = list(plan.new[:SHOWN_IDS])
+    counts["changed_ids"] = list(plan.changed[:SHOWN_IDS])
+    return counts
+
+
+def rejected_problems(error: QualifyError) -> list[dict[str, Any]]:
+    if isinstance(error, InvalidInput):
+        return [p.as_dict() for p in error.problems]
+    return [{"code": error.code, "message": error.message("en"), "message_zh": error.message("zh"),
+             "file": "", "sheet": "", "row": None, "column": "", "path": ""}]
+
+
+def plan_upload(repo: HRRepository, content: bytes, file_name: str, standard_id: str, *,
+                allowed_families: Collection[str] | None) -> ImportPlan:
+    """``plan_import`` of an uploaded workbook, checked against a SHIPPED standard by id (what a user
+    sends is never a path)."""
+    standard = shipped_standard(standard_id)
+    with tempfile.TemporaryDirectory(prefix="qualify-import-") as folder:
+        path = Path(folder) / "upload.xlsx"
+        path.write_bytes(content)
+        return plan_import(path, standard, repo, allowed_families=allowed_families, file_label=file_name)
+
+
+def validate_upload(store: ImportStore, user: Any, file_name: str, content: bytes, standard_id: str = "", *,
+                    max_bytes: int, allowed_families: Collection[str] | None, size: int | None = None) -> int:
+    """Check an uploaded workbook and keep it as a batch, ``validated`` (ready) or ``rejected`` (with
+    every problem); recorded in the audit record. Returns the batch's id.
+
+    ``size``: the upload's size when ``content`` is only its beginning (a file too large to read).
+    """
+    standard_id = standard_id or default_standard_id()
+    file_name = Path(file_name).name[:255]
+    counts: dict[str, Any] = {}
+    problems = check_upload(file_name, len(content) if size is None else size, content[:4], max_bytes)
+    if problems:
+        status, problem_rows, content = REJECTED, [p.as_dict() for p in problems], b""
+    else:
+        try:
+            plan = plan_upload(store, content, file_name, standard_id, allowed_families=allowed_families)
+        except QualifyError as error:
+            status, problem_rows = REJECTED, rejected_problems(error)
+        else:
+            status, problem_rows, counts = VALIDATED, [], batch_counts(plan)
+    with store.atomic():
+        batch_id = store.add_batch(user, file_name=file_name, standard_id=standard_id, status=status,
+                                   content=content, counts=counts, problems=problem_rows)
+        store.audit(user, f"import.{status}", "people.ImportBatch", batch_id, None,
+                    {"file": file_name, "standard": standard_id, "counts": counts,
+                     "problems": len(problem_rows)})
+    return batch_id
+
+
+def apply_batch(store: ImportStore, user: Any, batch_id: int, *,
+                allowed_families: Collection[str] | None) -> str:
+    """Write a validated batch, all or nothing; its new status (``applied``, or ``rejected`` when the
+    file no longer passes: the data may have changed since it was checked). A batch is applied at
+    most once (``NotApplicable``)."""
+    with store.atomic():
+        batch = store.lock_batch(batch_id)
+        if batch.status != VALIDATED:
+            raise NotApplicable(
+                code="import-not-applicable",
+                message_en=f"import #{batch.id} is {batch.status}; only a validated file is applied",
+                message_zh=f"导入 #{batch.id} 的状态为 {batch.status}；只有校验通过的文件才能导入")
+        try:
+            plan = plan_upload(store, batch.content, batch.file_name, batch.standard_id,
+                               allowed_families=allowed_families)
+        except QualifyError as error:
+            problems = rejected_problems(error)
+            store.update_batch(batch.id, status=REJECTED, problems=problems)
+            store.audit(user, "import.rejected", "people.ImportBatch", batch.id, None,
+                        {"problems": len(problems)})
+            return REJECTED
+        apply_import(plan, store, batch=batch.id)
+        store.update_batch(batch.id, status=APPLIED, counts=batch_counts(plan), applied_at=store.now())
+        store.audit(user, "import.applied", "people.ImportBatch", batch.id, {"status": VALIDATED},
+                    {"status": APPLIED, "file": batch.file_name, "standard": batch.standard_id,
+                     "new": list(plan.new), "changed": list(plan.changed)})
+    return APPLIED
+
+
+@dataclass(frozen=True)
+class Imported:
+    batch_id: int
+    counts: dict[str, Any]
+
+
+def import_file(store: ImportStore, path: Path, standard: Standard, *, user: Any = None,
+                via: str = "cli") -> Imported:
+    """Check a workbook or CSV folder and write it at once, all or nothing (``InvalidInput`` with every
+    problem, nothing written). The file is kept as an applied batch, like a confirmed upload, so the
+    import pages list it with the people it added and changed."""
+    plan = plan_import(path, standard, store)
+    counts = batch_counts(plan)
+    with store.atomic():
+        batch_id = store.add_batch(user, file_name=path.name[:255], standard_id=standard.id, status=APPLIED,
+                                   content=path.read_bytes() if path.is_file() else b"", counts=counts,
+                                   problems=[], applied_at=store.now())
+        apply_import(plan, store, batch=batch_id)
+        store.audit(user, "import.applied", "people.ImportBatch", batch_id, None,
+                    {"file": str(path), "standard": standard.id, "new": list(plan.new),
+                     "changed": list(plan.changed), "via": via})
+    return Imported(batch_id=batch_id, counts=counts)

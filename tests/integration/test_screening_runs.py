@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from qualify.services import standards
 from qualify.web.screening.models import ScreeningResult, ScreeningRun
-from qualify.web.screening.worker import STALE_AFTER, claim_next, requeue_stale, run_worker
+from qualify.web.screening.worker import STALE_AFTER, claim_next, run_worker
 from tests.support.org import make_user
 
 ClientFor = Callable[[str], Client]
@@ -153,14 +153,18 @@ def test_a_queued_run_is_claimed_once(users: dict[str, Any]) -> None:
     assert claim_next() is None
 
 
-def test_a_run_whose_worker_died_is_queued_again(users: dict[str, Any]) -> None:
+def test_a_run_whose_worker_died_is_marked_failed_and_its_partial_results_are_not_served(
+        users: dict[str, Any], client_for: ClientFor) -> None:
     long_ago = timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
     run = ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0",
                                       as_of=dt.date(2026, 11, 26), status="running", heartbeat=long_ago,
                                       progress=40)
-    assert requeue_stale() == 1
+    ScreeningResult.objects.create(run=run, employee_id="E001", current_level=1, highest_eligible_level=3)
+    assert run_worker(once=True) == 0  # nothing queued: the dead run is not taken up again
     run.refresh_from_db()
-    assert run.status == "queued" and run.progress == 0
+    assert run.status == "failed" and "worker-died" in run.error and run.people_count == 0
+    assert not run.results.exists()
+    assert client_for("hr").get(f"/screening/{run.pk}/result.xlsx").status_code == 404
 
 
 def test_the_worker_executes_queued_runs_in_order_and_stops_when_none_is_left(users: dict[str, Any]) -> None:
@@ -191,12 +195,12 @@ def test_a_unit_is_ranked_within_the_whole_job_family_not_within_the_unit(
 
 def test_the_reference_engine_stores_the_same_results_as_the_batch_engine(
         client_for: ClientFor, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qualify.web.screening import worker
+    from qualify.services import screening
 
     hr = client_for("hr")
     queue(hr, stage="certification")
     run_worker(once=True)
-    monkeypatch.setattr(worker, "USE_REFERENCE_ENGINE", True)
+    monkeypatch.setattr(screening, "_batch_engine", lambda: None)
     queue(hr, stage="certification")
     run_worker(once=True)
     first, second = ScreeningRun.objects.order_by("pk")
@@ -242,3 +246,37 @@ def test_two_workers_claiming_at_once_get_a_run_each_never_the_same(users: dict[
     won = [pk for pk in claimed if pk is not None]
     assert sorted(won) == sorted(ScreeningRun.objects.values_list("pk", flat=True))  # each once
     assert set(ScreeningRun.objects.values_list("status", flat=True)) == {"running"}
+
+
+def test_the_worker_hands_each_claimed_run_to_the_screening_service(
+        users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.services import screening
+
+    for day in (1, 2):
+        ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0",
+                                    as_of=dt.date(2026, 11, day))
+    handed: list[int] = []
+    real = screening.execute
+
+    def execute(run_id: int, store: Any) -> Any:
+        handed.append(run_id)
+        return real(run_id, store)
+
+    monkeypatch.setattr(screening, "execute", execute)
+    assert run_worker(once=True) == 2
+    assert handed == sorted(ScreeningRun.objects.values_list("pk", flat=True))
+
+
+def test_a_worker_that_finishes_a_run_already_marked_failed_does_not_make_it_done(
+        users: dict[str, Any]) -> None:
+    from qualify.services import screening
+    from qualify.web.screening.store import OrmScreeningStore
+
+    run = ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0",
+                                      as_of=dt.date(2026, 11, 26), status="running", heartbeat=timezone.now())
+    store = OrmScreeningStore()
+    store.finish(run.pk, screening.Finished(status="failed", counts={}, error="worker-died: …"))
+    ended = screening.execute(run.pk, store)  # the slow worker comes back and finishes the run
+    run.refresh_from_db()
+    assert ended.status == run.status == "failed" and run.error.startswith("worker-died")
+    assert not run.results.exists() and not run.result_content

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-ROLES = ("employee", "manager", "assessor", "hr", "admin")
+from qualify.services.accounts import ROLES as ROLES  # one list of roles: the service's
+
 ROLE_LABELS = {
     "employee": _("employee"),
     "manager": _("manager"),

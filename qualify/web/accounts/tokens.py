@@ -1,30 +1,25 @@
-"""API tokens: made once (the key is shown once), stored as a SHA-256 hash, checked in constant time."""
+"""API tokens: made once (the key is shown once, by ``qualify.services.accounts``), stored as a SHA-256
+hash, checked in constant time."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
-import secrets
 from typing import Any
 
 from django.utils import timezone
 
+from qualify.services.accounts import KEY_PREFIX, make_token
+from qualify.services.accounts import hash_key as _hash
 from qualify.web.accounts.models import ApiToken
-
-KEY_PREFIX = "qk_"
-
-
-def _hash(key: str) -> str:
-    # The keys are 256-bit random strings, so a plain fast hash is enough (no dictionary to attack).
-    return hashlib.sha256(key.encode()).hexdigest()
+from qualify.web.accounts.repository import OrmAccountStore
 
 
 def create_token(user: Any, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns the token and its key (the only time the key is known)."""
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=key[:10], key_hash=_hash(key))
-    return token, key
+    """A new token for ``user`` made by the service (recorded in the audit record as made by
+    ``user``); returns the token and its key (the only time the key is known)."""
+    made = make_token(OrmAccountStore(), user, user, user.get_username(), name)
+    return ApiToken.objects.get(pk=made.id), made.key
 
 
 def user_for_key(key: str) -> Any:

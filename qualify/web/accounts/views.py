@@ -73,9 +73,7 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     new_key = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, new_key = create_token(request.user, form.cleaned_data["name"])
-        record(request.user, "token.create", "ApiToken", token.pk, None,
-               {"name": token.name, "prefix": token.prefix})
+        _, new_key = create_token(request.user, form.cleaned_data["name"])
         form = TokenForm()
     return render(request, "accounts/tokens.html", {
         "form": form,

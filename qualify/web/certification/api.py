@@ -568,13 +568,11 @@ def consolidate(request: HttpRequest, application_id: int, body: dict[str, Choic
 )
 @refusals
 def decisions(request: HttpRequest, application_id: int) -> Any:
-    from qualify.web.certification.application_views import decision_visible
+    from qualify.services.visibility import visible_decisions
 
     r, me = repo(), actor(request)
     app = svc.visible_application(r, me, application_id)
-    if not decision_visible(svc.roles_for_application(r, me, app), app.state):
-        return []
-    return [_decision_out(d) for d in r.decisions(application_id)]
+    return [_decision_out(d) for d in visible_decisions(r, me, app)]
 
 
 @router.post(

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qualify.core.cycle import Action, ApplicationState, Role
+from qualify.core.cycle import Action, Role
 from qualify.core.errors import NotFound
 from qualify.core.standard import Standard
 from qualify.formats.decisions import rule_label
 from qualify.services import certification as svc
+from qualify.services.visibility import decision_visible
 from qualify.web.certification import models as m
 from qualify.web.certification.common import (
     STATE_CSS,
@@ -35,19 +36,6 @@ from qualify.web.certification.common import (
 from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
 from qualify.web.certification.repository import uploads_dir
 from qualify.web.people.figures import figures
-
-PUBLIC_STATES = {
-    ApplicationState.published,
-    ApplicationState.appealed,
-    ApplicationState.appeal_decided,
-    ApplicationState.certified,
-    ApplicationState.closed,
-}
-"""States in which the applicant, their manager and the panel see the decision (after 公示)."""
-
-
-def decision_visible(roles: set[Role], state: ApplicationState) -> bool:
-    return bool(roles & {Role.hr, Role.admin}) or state in PUBLIC_STATES
 
 
 def checks_of(decision: svc.DecisionView, standard: Standard) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from qualify.core.cycle import Action, Expiry, Role, expiry
 from qualify.core.errors import NotFound
 from qualify.services import certification as svc
+from qualify.services.visibility import visible_decision
 from qualify.web.accounts import access
 from qualify.web.certification import models as m
 from qualify.web.certification.application_views import checks_of
@@ -55,7 +56,7 @@ def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
             attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, upload_limits())
         if made:
             return redirect("certification:application", application_id=app.id)
-    decision = r.current_decision(app.id)
+    decision = visible_decision(r, me, app)  # not before publication, except for HR
     return render(
         request,
         "certification/appeal.html",
@@ -97,7 +98,7 @@ def decide_appeal(request: HttpRequest, application_id: int) -> HttpResponse:
         )
         if made:
             return redirect("certification:application", application_id=app.id)
-    decision = r.current_decision(app.id)
+    decision = visible_decision(r, me, app)  # not before publication, except for HR
     return render(
         request,
         "certification/decide_appeal.html",

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from qualify.core.decision import Decision, Stage
 from qualify.core.knowledge import KnowledgeStanding
-from qualify.core.records import Employee, ExamRecord, Organisation, PersonRecord
+from qualify.core.records import ExamRecord, Organisation, PersonRecord
 from qualify.core.standard import Standard
-from qualify.services.assessment import evaluate_person, rank_knowledge
+from qualify.services import knowledge
+from qualify.services.assessment import evaluate_person
 from qualify.services.people_decisions import standard_for_family
 from qualify.services.standards import list_standards
 from qualify.web.people.models import ExamResult, Person
@@ -39,25 +40,17 @@ def family_exams(standard: Standard) -> list[ExamRecord]:
     codes = [e.code for e in standard.knowledge.exams]
     rows = ExamResult.objects.filter(person__job_family=standard.family, exam__in=codes)
     # The latest sitting compared as Python text, as the engine does (not by the database's collation).
-    sittings = set(rows.values_list("sitting", flat=True).distinct())
-    if not sittings:
+    latest = knowledge.latest_sitting(set(rows.values_list("sitting", flat=True).distinct()))
+    if latest is None:
         return []
-    latest = max(sittings)
     return [ExamRecord(employee_id=i, sitting=s, exam=x, score=score) for i, s, x, score in
             rows.filter(sitting=latest).values_list("person__employee_id", "sitting", "exam", "score")]
 
 
 def family_standings(standard: Standard, employee_ids: Iterable[str]) -> dict[str, KnowledgeStanding]:
-    """The knowledge standing of ``employee_ids`` (people of the standard's family) by the engine's
-    ``rank_knowledge``, over the family's latest sitting in the database. The cohort members are
-    given to the engine as employees carrying their id and family, which is all a ranking reads."""
-    wanted = list(dict.fromkeys(employee_ids))
-    exams = family_exams(standard)
-    members = list(dict.fromkeys([*wanted, *(x.employee_id for x in exams)]))
-    cohort = [Employee(employee_id=i, name="", org_unit="", job_family=standard.family, current_level=0,
-                       hire_date=dt.date.min, family_start_date=dt.date.min) for i in members]
-    standings = rank_knowledge(standard, cohort, exams)
-    return {i: standings[i] for i in wanted if i in standings}
+    """The knowledge standing of ``employee_ids`` (people of the standard's family) within the whole
+    family (``qualify.services.knowledge``), over the family's latest sitting in the database."""
+    return knowledge.family_standings(standard, employee_ids, family_exams(standard))
 
 
 def decide(record: PersonRecord, standard: Standard, *, as_of: dt.date, stage: Stage | str,

@@ -1,74 +1,25 @@
-"""Import batches: validate an uploaded file into a batch, apply a validated batch.
+"""Import batches for the page and the API: the use cases of ``qualify.services.hr_import`` on the ORM
+store, with the web app's settings (upload limit) and the user's scope (the job families they
+administer), returning the batch rows the pages show.
 
-The page, the API and ``qualify import`` all come through here; the rules are in
-``qualify.services.hr_import``.
+The page, the API and ``qualify import`` all come through ``qualify.services.hr_import``.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from qualify.core.errors import InvalidInput, Problem, QualifyError
-from qualify.services.hr_import import ImportPlan, apply_import, plan_import
-from qualify.services.standards import list_standards, shipped_standard
+from qualify.services import hr_import
+from qualify.services.hr_import import NotApplicable, default_standard_id
 from qualify.web.accounts import access
-from qualify.web.accounts.audit import record
 from qualify.web.people.models import ImportBatch
 from qualify.web.people.repository import OrmRepository
 
-XLSX_MAGIC = b"PK\x03\x04"
-SHOWN_IDS = 200  # how many employee ids of each kind a batch keeps for its report
-
-
-def default_standard_id() -> str:
-    standards = list_standards()
-    published = [s for s in standards if s.status.value == "published"] or standards
-    return published[0].id if published else ""
-
-
-def _problem(code: str, en: str, zh: str, file: str) -> Problem:
-    return Problem(code=code, message_en=en, message_zh=zh, file=file)
-
-
-def check_upload(name: str, size: int, head: bytes) -> list[Problem]:
-    """An upload's type and size, before it is read."""
-    limit = settings.QUALIFY_UPLOAD_MAX_BYTES
-    if not name.lower().endswith(".xlsx") or not head.startswith(XLSX_MAGIC):
-        return [_problem("not-xlsx", "the file is not an .xlsx workbook", "文件不是 .xlsx 工作簿", name)]
-    if size > limit:
-        mb = limit // (1024 * 1024)
-        return [_problem("too-large", f"the file is larger than {mb} MB", f"文件超过 {mb} MB", name)]
-    return []
-
-
-def _counts(plan: ImportPlan) -> dict[str, Any]:
-    counts = plan.counts()
-    counts["new_ids"] = list(plan.new[:SHOWN_IDS])
-    counts["changed_ids"] = list(plan.changed[:SHOWN_IDS])
-    return counts
-
-
-def _plan(content: bytes, file_name: str, standard_id: str, user: Any) -> ImportPlan:
-    standard = shipped_standard(standard_id)  # a shipped one by id: what a user sends is never a path
-    with tempfile.TemporaryDirectory(prefix="qualify-import-") as folder:
-        path = Path(folder) / "upload.xlsx"
-        path.write_bytes(content)
-        return plan_import(path, standard, OrmRepository(), allowed_families=access.hr_families(user),
-                           file_label=file_name)
-
-
-def _rejected(error: QualifyError) -> list[dict[str, Any]]:
-    if isinstance(error, InvalidInput):
-        return [p.as_dict() for p in error.problems]
-    return [{"code": error.code, "message": error.message("en"), "message_zh": error.message("zh"),
-             "file": "", "sheet": "", "row": None, "column": "", "path": ""}]
+__all__ = ["NotApplicable", "apply_batch", "batches_visible_to", "default_standard_id", "problem_rows",
+           "validate_upload"]
 
 
 def validate_upload(user: Any, file_name: str, content: bytes, standard_id: str = "", *,
@@ -77,57 +28,17 @@ def validate_upload(user: Any, file_name: str, content: bytes, standard_id: str 
 
     ``size``: the upload's size when ``content`` is only its beginning (a file too large to read).
     """
-    standard_id = standard_id or default_standard_id()
-    batch = ImportBatch(created_by=user if getattr(user, "is_authenticated", False) else None,
-                        file_name=Path(file_name).name[:255], standard_id=standard_id, content=content)
-    problems = check_upload(file_name, len(content) if size is None else size, content[:4])
-    if problems:
-        batch.status, batch.problems = ImportBatch.Status.REJECTED, [p.as_dict() for p in problems]
-        batch.content = b""
-    else:
-        try:
-            plan = _plan(content, batch.file_name, standard_id, user)
-        except QualifyError as error:
-            batch.status, batch.problems = ImportBatch.Status.REJECTED, _rejected(error)
-        else:
-            batch.status, batch.counts = ImportBatch.Status.VALIDATED, _counts(plan)
-    batch.save()
-    record(user, f"import.{batch.status}", "people.ImportBatch", batch.pk, None,
-           {"file": batch.file_name, "standard": standard_id, "counts": batch.counts,
-            "problems": len(batch.problems)})
-    return batch
-
-
-class NotApplicable(QualifyError):
-    """The batch is not (or no longer) ready to apply."""
+    batch_id = hr_import.validate_upload(
+        OrmRepository(), user, file_name, content, standard_id, size=size,
+        max_bytes=settings.QUALIFY_UPLOAD_MAX_BYTES, allowed_families=access.hr_families(user))
+    return ImportBatch.objects.get(pk=batch_id)
 
 
 def apply_batch(user: Any, batch_id: int) -> ImportBatch:
-    """Write a validated batch, all or nothing. The file is checked again first: the database may
-    have changed since it was validated. A batch is applied at most once."""
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.status != ImportBatch.Status.VALIDATED:
-            raise NotApplicable(
-                code="import-not-applicable",
-                message_en=f"import #{batch.pk} is {batch.status}; only a validated file is applied",
-                message_zh=f"导入 #{batch.pk} 的状态为 {batch.status}；只有校验通过的文件才能导入")
-        try:
-            plan = _plan(bytes(batch.content), batch.file_name, batch.standard_id, user)
-        except QualifyError as error:
-            batch.status, batch.problems = ImportBatch.Status.REJECTED, _rejected(error)
-            batch.save(update_fields=["status", "problems"])
-            record(user, "import.rejected", "people.ImportBatch", batch.pk, None,
-                   {"problems": len(batch.problems)})
-            return batch
-        apply_import(plan, OrmRepository(), batch=batch)
-        batch.status, batch.counts = ImportBatch.Status.APPLIED, _counts(plan)
-        batch.applied_at = timezone.now()
-        batch.save(update_fields=["status", "counts", "applied_at"])
-        record(user, "import.applied", "people.ImportBatch", batch.pk, {"status": "validated"},
-               {"status": "applied", "file": batch.file_name, "standard": batch.standard_id,
-                "new": list(plan.new), "changed": list(plan.changed)})
-    return batch
+    """Write a validated batch, all or nothing (checked again first); ``NotApplicable`` if it is not
+    validated (a batch is applied at most once)."""
+    hr_import.apply_batch(OrmRepository(), user, batch_id, allowed_families=access.hr_families(user))
+    return ImportBatch.objects.get(pk=batch_id)
 
 
 def batches_visible_to(user: Any) -> QuerySet[ImportBatch]:

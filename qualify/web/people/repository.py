@@ -1,18 +1,24 @@
-"""The HR data store on the ORM: what ``qualify.services.hr_import`` reads and writes through."""
+"""The HR data store on the ORM: what ``qualify.services.hr_import`` reads and writes through (people,
+their records, import batches, the audit record)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from qualify.core.records import PersonRecord
+from qualify.services.hr_import import BatchView
+from qualify.web.accounts.audit import record as audit_record
 from qualify.web.people.models import (
     ElementRating,
     Evidence,
     ExamResult,
+    ImportBatch,
     OrgUnit,
     PerformanceRating,
     Person,
@@ -22,6 +28,32 @@ from qualify.web.people.records import organisation_for, record_data
 
 
 class OrmRepository:
+    def atomic(self) -> AbstractContextManager[Any]:
+        return transaction.atomic()
+
+    def now(self) -> dt.datetime:
+        return timezone.now()
+
+    def add_batch(self, user: Any, *, file_name: str, standard_id: str, status: str, content: bytes,
+                  counts: Mapping[str, Any], problems: list[dict[str, Any]],
+                  applied_at: dt.datetime | None = None) -> int:
+        batch = ImportBatch.objects.create(
+            created_by=user if getattr(user, "is_authenticated", False) else None, file_name=file_name,
+            standard_id=standard_id, status=status, content=content, counts=dict(counts), problems=problems,
+            applied_at=applied_at)
+        return int(batch.pk)
+
+    def lock_batch(self, batch_id: int) -> BatchView:
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        return BatchView(id=batch.pk, status=batch.status, file_name=batch.file_name,
+                         standard_id=batch.standard_id, content=bytes(batch.content))
+
+    def update_batch(self, batch_id: int, **fields: Any) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(**fields)
+
+    def audit(self, actor: Any, action: str, obj_type: str, obj_id: object, before: Any, after: Any) -> None:
+        audit_record(actor, action, obj_type, obj_id, before, after)
+
     def existing(self, employee_ids: Collection[str]) -> Mapping[str, PersonRecord]:
         ids = list(employee_ids)
         found: dict[str, PersonRecord] = {}
@@ -44,7 +76,8 @@ class OrmRepository:
             if changed_ids:
                 before = self.existing(changed_ids)
                 RecordSnapshot.objects.bulk_create([
-                    RecordSnapshot(person=people[i], batch=batch, data=record_data(before[i]))
+                    RecordSnapshot(person=people[i], batch_id=getattr(batch, "pk", batch),
+                                   data=record_data(before[i]))
                     for i in sorted(changed_ids) if i in before
                 ], batch_size=1000)
             created, updated = [], []

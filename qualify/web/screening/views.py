@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qualify.services import screening
 from qualify.web.accounts import access
 from qualify.web.people.decisions import today
 from qualify.web.people.presenters import LEVEL_OUTCOME_CLASSES, LEVEL_OUTCOME_LABELS
@@ -52,10 +53,6 @@ def run_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _levels(run: ScreeningRun) -> list[int]:
-    return sorted(int(n) for n in run.counts.get("by_level", {}))
-
-
 @login_required
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     _hr_only(request)
@@ -63,7 +60,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "status_label": STATUS_LABELS[run.status],
                                "language": request.LANGUAGE_CODE}
     if run.status == ScreeningRun.Status.DONE:
-        levels = _levels(run)
+        summary = screening.summarise(run.counts)
+        levels = summary.levels
         results = run_service.results_for(request.user, run).select_related("person__org_unit")
         highest = request.GET.get("highest", "")
         q = request.GET.get("q", "").strip()
@@ -72,17 +70,14 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         if q:
             results = results.filter(employee_id__icontains=q) | results.filter(name__icontains=q)
         page = Paginator(results.order_by("employee_id"), RESULTS_PAGE).get_page(request.GET.get("page"))
-        assessed = run.counts.get("assessed", 0) or 0
-        by_highest = [(int(k), v) for k, v in run.counts.get("by_highest", {}).items()]
         context.update({
             "levels": levels,
             "page": page,
             "rows": [{"result": r, "cells": [(n, LEVEL_OUTCOME_LABELS.get(r.levels.get(str(n), ""), "—"),
                                                LEVEL_OUTCOME_CLASSES.get(r.levels.get(str(n), ""), ""))
                                               for n in levels]} for r in page.object_list],
-            "by_highest": [{"level": n, "count": c, "share": (100 * c / assessed) if assessed else 0}
-                           for n, c in sorted(by_highest)],
-            "by_level": [{"level": n, "counts": run.counts["by_level"][str(n)]} for n in levels],
+            "by_highest": summary.by_highest,
+            "by_level": summary.by_level,
             "highest": highest,
             "q": q,
             "filtered": bool(highest or q),
