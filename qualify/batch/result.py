@@ -111,7 +111,8 @@ class BatchResult:
 
     def checks_frame(self, *, failing_only: bool = False) -> pl.DataFrame:
         """employee_id, level, rule, outcome, actual, required, message_zh, message_en, gap_zh,
-        gap_en: one row per check (in decision order), or only the checks short of ``pass``.
+        gap_en, facts (the check's facts as JSON text): one row per check (in decision order), or only
+        the checks short of ``pass``.
         Ids, rules and texts are categorical (each distinct string stored once), the outcome an enum."""
         if failing_only:
             person, column = np.nonzero(self.outcomes != PASS)
@@ -161,10 +162,11 @@ class BatchResult:
                     key = (k, outcome_row[k], text_row[k])
                     check = checks.get(key)
                     if check is None:
-                        actual, required, mzh, men, gzh, gen = rows[text_row[k]]
+                        actual, required, mzh, men, gzh, gen, facts = rows[text_row[k]]
                         check = checks[key] = Check(
                             rule=self.schedule[k][1], outcome=OUTCOMES[outcome_row[k]], actual=actual,
-                            required=required, message_zh=mzh, message_en=men, gap_zh=gzh, gap_en=gen)
+                            required=required, message_zh=mzh, message_en=men, gap_zh=gzh, gap_en=gen,
+                            facts=facts)
                     level_checks.append(check)
                     if level == current[p] + 1 and outcome_row[k] != PASS:
                         gap = gaps.get((k, text_row[k]))
