@@ -133,9 +133,19 @@ def _unknown(standard: Standard, facts: Facts, lang: Lang) -> tuple[str, str]:
 
 def figures(standard: Standard, level: int, rule: str, facts: Facts | None, actual: str, required: str,
             lang: Lang) -> tuple[str, str]:
-    """``(actual, required)`` of a check of ``level`` in the words of the page's language."""
+    """``(actual, required)`` of a check of ``level`` in the words of the page's language; as the
+    engine wrote them when the check has no facts or a fact is not known (``null`` in a migrated
+    trace)."""
     if not facts:
         return actual, required
+    try:
+        return _figures(standard, level, rule, facts, actual, required, lang)
+    except (KeyError, TypeError, ValueError):
+        return actual, required
+
+
+def _figures(standard: Standard, level: int, rule: str, facts: Facts, actual: str, required: str,
+             lang: Lang) -> tuple[str, str]:
     if rule in {msg.COMPANY, msg.FAMILY}:
         return months_text(int(facts["months"])), months_text(int(facts["required_months"]))
     if rule == msg.PERFORMANCE:
@@ -156,6 +166,8 @@ def progress(standard: Standard, level: int, rule: str, facts: Facts | None, lan
     if not facts or not rule.startswith(msg.MEASURE_PREFIX) or not facts.get("requirements"):
         return ""
     texts = _requirement_texts(standard, facts["module"], level, lang)
+    if any(r.get("min_count") is None for r in facts["requirements"]):
+        return ""
     return _PARTS[lang].join(
         _("%(what)s: %(count)s of %(needed)s") % {"what": texts.get(r["code"], r["code"]),
                                                   "count": r["count"], "needed": r["min_count"]}
