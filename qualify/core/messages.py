@@ -1,9 +1,11 @@
 """Every check message, gap message and ``actual``/``required`` string of every rule, in zh and en.
 
-These are PURE functions of primitive values (ints, strings, dates, codes) and of the standard's own
-``Text`` names, so that the reference evaluator (``qualify.core.evaluate``) and the batch evaluator
-(Polars) produce byte-identical decisions: the batch computes the values, then calls these (once per
-distinct combination of arguments, or by building the same strings column-wise).
+Each rule's texts are written from its facts (``qualify.core.facts``) by ``*_texts(facts, …)``
+at the end of this module, which call the functions above it. These are PURE functions of primitive
+values and facts (ints, strings, dates, codes) and of the standard's own ``Text`` names, so that
+the reference evaluator (``qualify.core.evaluate``) and the batch evaluator (Polars) produce
+byte-identical decisions: the batch computes the facts, then calls these (once per distinct
+combination of values).
 
 Each ``*_check`` and ``*_gap`` function returns ``(zh, en)``. ``actual`` and ``required`` are short
 language-neutral strings ("11 months", "2026Q1 B, 2026Q2 C, 2026Q3 -").
