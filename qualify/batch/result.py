@@ -96,10 +96,11 @@ class BatchResult:
 
     # --- checks and gaps as frames ---------------------------------------------------------------
 
-    def _long(self, person: npt.NDArray[np.int64], column: npt.NDArray[np.int64]) -> pl.DataFrame:
+    def _long(self, person: npt.NDArray[np.int64], column: npt.NDArray[np.int64], *,
+              facts: bool = True) -> pl.DataFrame:
         levels = np.asarray([lvl for lvl, _ in self.schedule], dtype=np.int64)
         rules = pl.Series([rule for _, rule in self.schedule], dtype=pl.Categorical)
-        texts = self.texts.frame()
+        texts = self.texts.frame(facts=facts)
         ids = pl.Series(self.text_ids[person, column], dtype=pl.UInt32)
         outcomes = pl.Series(list(OUTCOME_VALUES), dtype=CHECK_OUTCOME)
         return pl.DataFrame({
@@ -134,7 +135,7 @@ class BatchResult:
         levels = np.asarray([lvl for lvl, _ in self.schedule], dtype=np.int64)
         on_target = levels[np.newaxis, :] == target[:, np.newaxis]
         person, column = np.nonzero(on_target & (self.outcomes != PASS))
-        frame = self._long(person.astype(np.int64), column.astype(np.int64))
+        frame = self._long(person.astype(np.int64), column.astype(np.int64), facts=False)
         return frame.select("employee_id", "level", "rule", pl.col("gap_zh").alias("message_zh"),
                             pl.col("gap_en").alias("message_en"))
 

@@ -71,12 +71,17 @@ class TextTable:
         self._pending.clear()
         return self._rows
 
-    def frame(self) -> pl.DataFrame:
-        """The texts and the facts (as JSON text) as categorical columns (each distinct string stored
-        once), row = text id."""
-        rows = [(*row[:6], json.dumps(row[6].as_json(), ensure_ascii=False, sort_keys=True))
+    def frame(self, *, facts: bool = True) -> pl.DataFrame:
+        """The texts, and the facts as JSON text unless ``facts`` is false, as categorical columns
+        (each distinct string stored once), row = text id."""
+        if facts:
+            rows: list[tuple[str, ...]] = [
+                (*row[:6], json.dumps(row[6].as_json(), ensure_ascii=False, sort_keys=True))
                 for row in self.rows]
-        schema = dict.fromkeys((*TEXT_COLUMNS, FACTS_COLUMN), pl.String)
+            schema = dict.fromkeys((*TEXT_COLUMNS, FACTS_COLUMN), pl.String)
+        else:
+            rows = [row[:6] for row in self.rows]
+            schema = dict.fromkeys(TEXT_COLUMNS, pl.String)
         return pl.DataFrame(rows, schema=schema, orient="row").select(pl.all().cast(pl.Categorical))
 
 
