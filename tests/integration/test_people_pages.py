@@ -366,7 +366,10 @@ def test_a_level_whose_criterion_the_source_cuts_off_is_marked_on_the_persons_pa
     assert "The standard of this level is not fully known" in response.content.decode()
     me = client_for("employee")
     me.cookies["django_language"] = "en"
-    page = me.get("/me/", {"as_of": AS_OF, "level": 3}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = me.get("/me/", {"as_of": AS_OF, "level": 3}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
     assert "cut off where the known source ends" in page
+    assert [c["rule"] for c in response.context["groups"]["standard"]["missing"]] == ["standard.unknown"]
+    assert "Every check of this level passes." not in page
     assert "cut off where the known source ends" not in me.get(
         "/me/", {"as_of": AS_OF, "level": 2}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
