@@ -191,6 +191,33 @@ def unknown_check(standard: Standard, level: int) -> Check | None:
                   msg.unknown_texts(facts, level, names))
 
 
+def texts_of(standard: Standard, level: int, rule: str, facts: Facts) -> msg.Texts:
+    """The texts of a check of ``rule`` at ``level`` written from its facts alone (with the
+    standard's names): what both evaluators produce for it."""
+    if isinstance(facts, ExperienceFacts):
+        found = standard.level(level)
+        gates = {msg.COMPANY: found.company_experience, msg.FAMILY: found.family_experience} if found else {}
+        requirement = gates[rule].text if rule in gates else Text()
+        return msg.experience_texts(rule, facts, requirement)
+    if isinstance(facts, PerformanceFacts):
+        found = standard.level(level)
+        return msg.performance_texts(facts, found.performance.text if found else Text())
+    if isinstance(facts, KnowledgeFacts):
+        return msg.knowledge_texts(facts, level, {e.code: e.name for e in standard.knowledge.exams})
+    if isinstance(facts, BehaviourFacts):
+        element = standard.element(facts.element)
+        name = element[1].name if element else Text(zh=facts.element, en=facts.element)
+        return msg.behaviour_texts(facts, name, level,
+                                   lambda code: _rating_name(standard.vocabularies, code))
+    if isinstance(facts, MeasureFacts):
+        module = standard.module(facts.module)
+        measure = module.measure(level) if module else None
+        texts = {r.code: r.text for r in measure.requirements} if measure else {}
+        name = module.name if module else Text(zh=facts.module, en=facts.module)
+        return msg.measure_texts(facts, name, level, texts)
+    return msg.unknown_texts(facts, level, tuple(part_name(standard, p) for p in facts.parts))
+
+
 # --- one person ---------------------------------------------------------------------------------
 
 

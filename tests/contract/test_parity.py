@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualify.batch.evaluate import evaluate_batch
-from qualify.core.evaluate import evaluate, rank_knowledge
+from qualify.core.decision import CheckOutcome
+from qualify.core.evaluate import evaluate, rank_knowledge, texts_of
 from qualify.core.periods import add_months, last_closed_quarter, period_of_index
 from qualify.core.records import (
     Employee,
@@ -144,6 +145,14 @@ def assert_same_decisions(standard: Standard, org: Organisation, as_of: dt.date)
             assert mine.as_json("en") == theirs.as_json("en")
             assert mine.as_json("zh") == theirs.as_json("zh")
             assert mine == theirs
+            # and the facts alone give every text of the check
+            for ld in theirs.levels:
+                for c in ld.checks:
+                    assert c.facts is not None
+                    actual, required, message, gap = texts_of(standard, ld.level, c.rule, c.facts)
+                    assert (actual, required, message) == (c.actual, c.required, (c.message_zh, c.message_en))
+                    if c.outcome is not CheckOutcome.passed:
+                        assert gap == (c.gap_zh, c.gap_en)
         # the checks frame carries the same facts, as the JSON of each check
         frame_facts = [json.loads(f) for f in result.checks.get_column("facts").cast(pl.String).to_list()]
         assert frame_facts == [c.facts_json() for d in reference for ld in d.levels for c in ld.checks]
