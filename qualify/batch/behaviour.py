@@ -9,6 +9,7 @@ deliverables), then one boolean column per distinct requirement is counted per p
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -29,8 +30,10 @@ from qualify.batch.texts import (
     row_keys,
 )
 from qualify.core import messages as msg
+from qualify.core.facts import BehaviourFacts, MeasureFacts, RequirementCount, UnknownFacts
 from qualify.core.standard import Element, Measure, Module, Requirement, Standard
 from qualify.core.text import Text
+from qualify.core.unknown import part_name, unknown_facts
 
 Counts = npt.NDArray[np.int64]
 
@@ -68,7 +71,6 @@ def behaviour_blocks(people: pl.DataFrame, lowest: pl.DataFrame, standard: Stand
                      table: TextTable) -> dict[int, list[Block]]:
     n = people.height
     passing = tuple(standard.behaviour_rule.passing)
-    passing_names = tuple(_rating_name(standard, code) for code in passing)
     seen = sorted(set(lowest.get_column("lowest").to_list()))
     lookup = pl.Series([None, *seen], dtype=pl.String)
     lowest = lowest.with_columns(
@@ -95,10 +97,8 @@ def behaviour_blocks(people: pl.DataFrame, lowest: pl.DataFrame, standard: Stand
 
             def texts(values: tuple[Any, ...], element: Element = element, level: int = level) -> Texts:
                 rating, how_many = values
-                name = _rating_name(standard, rating) if rating is not None else None
-                return (msg.behaviour_actual(rating, how_many), msg.behaviour_required(passing),
-                        msg.behaviour_check(element.name, level, name, how_many, passing_names),
-                        msg.behaviour_gap(element.name, level, name, passing_names))
+                facts = BehaviourFacts(element=element.code, lowest=rating, count=how_many, passing=passing)
+                return facts, msg.behaviour_texts(facts, element.name, level, partial(_rating_name, standard))
 
             blocks[level].append(block(level, msg.behaviour_rule(element.code), row_keys([code, count]),
                                        combinations, outcome, table, texts))
@@ -238,10 +238,39 @@ def _measure_block(module: Module, measure: Measure, counts: dict[tuple[object, 
     else:
         outcome = pl.lit(MISSING)  # no countable requirement: only assessors can judge it
 
+    requirement_texts = {req.code: req.text for req in reqs}
+
     def texts(found: tuple[Any, ...]) -> Texts:
-        rows = tuple((req.code, req.text, int(c), req.min_count) for req, c in zip(reqs, found, strict=False))
-        return (msg.measure_actual(rows), msg.measure_required(rows),
-                msg.measure_check(module.name, measure.level, rows),
-                msg.measure_gap(module.name, measure.level, rows))
+        facts = MeasureFacts(module=module.code, requirements=tuple(
+            RequirementCount(req.code, int(c), req.min_count) for req, c in zip(reqs, found, strict=False)))
+        return facts, msg.measure_texts(facts, module.name, measure.level, requirement_texts)
 
     return block(measure.level, rule, key, combinations, outcome, table, texts)
+
+
+# --- standard.unknown -----------------------------------------------------------------------------
+
+
+def unknown_blocks(people: pl.DataFrame, standard: Standard, table: TextTable) -> dict[int, Block]:
+    """``standard.unknown`` at every level with unknown parts (``qualify.core.unknown``): the same
+    outcome and texts for everybody."""
+    n = people.height
+    blocks: dict[int, Block] = {}
+    for level in standard.level_numbers:
+        found = unknown_facts(standard, level)
+        if found is None:
+            continue
+        facts: UnknownFacts = found
+        names = tuple(part_name(standard, part) for part in facts.parts)
+        outcome = pl.lit(PASS if facts.accepted else MISSING)
+
+        def combinations(rows: Ids) -> pl.DataFrame:
+            return pl.DataFrame({"none": np.zeros(len(rows), dtype=np.int64)})
+
+        def texts(_: tuple[Any, ...], facts: UnknownFacts = facts, level: int = level,
+                  names: tuple[Text, ...] = names) -> Texts:
+            return facts, msg.unknown_texts(facts, level, names)
+
+        blocks[level] = block(level, msg.UNKNOWN, np.zeros(n, dtype=np.int64), combinations, outcome, table,
+                              texts)
+    return blocks

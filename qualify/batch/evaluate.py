@@ -19,7 +19,13 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
-from qualify.batch.behaviour import behaviour_blocks, lowest_ratings, measure_blocks, requirement_counts
+from qualify.batch.behaviour import (
+    behaviour_blocks,
+    lowest_ratings,
+    measure_blocks,
+    requirement_counts,
+    unknown_blocks,
+)
 from qualify.batch.gates import experience_blocks, performance_blocks
 from qualify.batch.knowledge import knowledge_blocks, standings
 from qualify.batch.result import BatchResult
@@ -64,6 +70,8 @@ def evaluate_batch(standard: Standard, frames: HRFrames, as_of: dt.date, stage: 
         counts = requirement_counts(people, frames.evidence, standard, as_of)
         for level, bs in measure_blocks(people, counts, standard, table).items():
             per_level[level].extend(bs)
+        for level, b in unknown_blocks(people, standard, table).items():
+            per_level[level].append(b)
 
     schedule = [(level, b.rule) for level in standard.level_numbers for b in per_level[level]]
     blocks = [b for level in standard.level_numbers for b in per_level[level]]

@@ -28,7 +28,7 @@ from qualify.batch.texts import (
     row_keys,
 )
 from qualify.core import messages as msg
-from qualify.core.performance import judge_performance
+from qualify.core.facts import ExperienceFacts, PerformanceFacts
 from qualify.core.periods import add_months, window_periods
 from qualify.core.standard import ExperienceGate, Level, PerformanceGate, Standard
 
@@ -60,9 +60,9 @@ def experience_blocks(people: pl.DataFrame, standard: Standard, as_of: dt.date, 
 
         def texts(values: tuple[Any, ...], gate: ExperienceGate = gate) -> Texts:
             start, months = values
-            return (msg.experience_actual(months), msg.experience_required(gate.months),
-                    msg.experience_check(rule, months, gate.months, start, gate.text),
-                    msg.experience_gap(rule, gate.months - months, add_months(start, gate.months)))
+            facts = ExperienceFacts(months=months, required_months=gate.months, start=start,
+                                    met_on=add_months(start, gate.months))
+            return facts, msg.experience_texts(rule, facts, gate.text)
 
         blocks[level.level] = block(level.level, rule, key, combinations, outcome, table, texts)
     return blocks
@@ -148,10 +148,7 @@ def performance_blocks(people: pl.DataFrame, performance: pl.DataFrame, standard
 
 def _performance_texts(level: Level, periods: list[str], ratings: tuple[str | None, ...]) -> Texts:
     gate = level.performance
-    window = tuple(zip(periods, ratings, strict=True))
-    max_count = tuple(gate.max_count.items())
-    findings = judge_performance(window, tuple(gate.forbidden), max_count, tuple(gate.not_all))
-    return (msg.performance_actual(window),
-            msg.performance_required(gate.quarters, tuple(gate.forbidden), max_count, tuple(gate.not_all)),
-            msg.performance_check(findings, gate.text),
-            msg.performance_gap(findings, gate.quarters))
+    facts = PerformanceFacts(quarters=gate.quarters, window=tuple(zip(periods, ratings, strict=True)),
+                             forbidden=tuple(gate.forbidden), max_count=tuple(gate.max_count.items()),
+                             not_all=tuple(gate.not_all))
+    return facts, msg.performance_texts(facts, gate.text)

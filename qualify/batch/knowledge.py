@@ -27,6 +27,7 @@ from qualify.batch.texts import (
     row_keys,
 )
 from qualify.core import messages as msg
+from qualify.core.facts import KnowledgeFacts
 from qualify.core.knowledge import band_limit, band_needed, most_allowed_levels_above
 from qualify.core.standard import Standard
 
@@ -132,27 +133,13 @@ def _knowledge_texts(standard: Standard, standing: Standings, level: int, curren
     knowledge = standard.knowledge
     policy = knowledge.policy
     exams = knowledge.exams
-    codes = tuple(e.code for e in exams)
-    cohort = standing.cohort
-    sitting = standing.sitting
-    missing = tuple(e.code for i, e in enumerate(exams) if missing_bits & (1 << i))
     above = level - current
-    most = most_allowed_levels_above(policy)
     band = band_needed(above, policy) if above > 0 else None
-    limit = band_limit(band.top_percent, cohort) if band is not None else None
-    actual = msg.knowledge_actual(sitting, missing, score, rank, cohort)
-    required = msg.knowledge_required(codes, above, most, band.top_percent if band else None, limit, cohort)
-    if above > most:
-        return (actual, required, msg.knowledge_beyond_check(level, current, most),
-                msg.knowledge_beyond_gap(level, most))
-    if sitting is None:
-        names = tuple(e.name for e in exams)
-        return (actual, required, msg.knowledge_no_results_check(names), msg.knowledge_no_results_gap(names))
-    if missing or rank is None:
-        missing_names = tuple(e.name for e in exams if e.code in missing)
-        return (actual, required, msg.knowledge_not_sat_check(sitting, missing_names),
-                msg.knowledge_not_sat_gap(sitting, missing_names))
-    if band is None or limit is None:
-        return actual, required, msg.knowledge_sat_check(sitting, rank, cohort, above), ("", "")
-    return (actual, required, msg.knowledge_band_check(rank, cohort, above, band.top_percent, limit),
-            msg.knowledge_band_gap(rank, cohort, band.top_percent, limit))
+    facts = KnowledgeFacts(
+        exams=tuple(e.code for e in exams), sitting=standing.sitting,
+        missing=tuple(e.code for i, e in enumerate(exams) if missing_bits & (1 << i)),
+        score=score, rank=rank, cohort=standing.cohort, current_level=current, levels_above=above,
+        most_levels_above=most_allowed_levels_above(policy),
+        band_percent=band.top_percent if band is not None else None,
+        band_limit=band_limit(band.top_percent, standing.cohort) if band is not None else None)
+    return facts, msg.knowledge_texts(facts, level, {e.code: e.name for e in exams})

@@ -96,10 +96,11 @@ class BatchResult:
 
     # --- checks and gaps as frames ---------------------------------------------------------------
 
-    def _long(self, person: npt.NDArray[np.int64], column: npt.NDArray[np.int64]) -> pl.DataFrame:
+    def _long(self, person: npt.NDArray[np.int64], column: npt.NDArray[np.int64], *,
+              facts: bool = True) -> pl.DataFrame:
         levels = np.asarray([lvl for lvl, _ in self.schedule], dtype=np.int64)
         rules = pl.Series([rule for _, rule in self.schedule], dtype=pl.Categorical)
-        texts = self.texts.frame()
+        texts = self.texts.frame(facts=facts)
         ids = pl.Series(self.text_ids[person, column], dtype=pl.UInt32)
         outcomes = pl.Series(list(OUTCOME_VALUES), dtype=CHECK_OUTCOME)
         return pl.DataFrame({
@@ -111,7 +112,8 @@ class BatchResult:
 
     def checks_frame(self, *, failing_only: bool = False) -> pl.DataFrame:
         """employee_id, level, rule, outcome, actual, required, message_zh, message_en, gap_zh,
-        gap_en: one row per check (in decision order), or only the checks short of ``pass``.
+        gap_en, facts (the check's facts as JSON text): one row per check (in decision order), or only
+        the checks short of ``pass``.
         Ids, rules and texts are categorical (each distinct string stored once), the outcome an enum."""
         if failing_only:
             person, column = np.nonzero(self.outcomes != PASS)
@@ -133,7 +135,7 @@ class BatchResult:
         levels = np.asarray([lvl for lvl, _ in self.schedule], dtype=np.int64)
         on_target = levels[np.newaxis, :] == target[:, np.newaxis]
         person, column = np.nonzero(on_target & (self.outcomes != PASS))
-        frame = self._long(person.astype(np.int64), column.astype(np.int64))
+        frame = self._long(person.astype(np.int64), column.astype(np.int64), facts=False)
         return frame.select("employee_id", "level", "rule", pl.col("gap_zh").alias("message_zh"),
                             pl.col("gap_en").alias("message_en"))
 
@@ -161,10 +163,11 @@ class BatchResult:
                     key = (k, outcome_row[k], text_row[k])
                     check = checks.get(key)
                     if check is None:
-                        actual, required, mzh, men, gzh, gen = rows[text_row[k]]
+                        actual, required, mzh, men, gzh, gen, facts = rows[text_row[k]]
                         check = checks[key] = Check(
                             rule=self.schedule[k][1], outcome=OUTCOMES[outcome_row[k]], actual=actual,
-                            required=required, message_zh=mzh, message_en=men, gap_zh=gzh, gap_en=gen)
+                            required=required, message_zh=mzh, message_en=men, gap_zh=gzh, gap_en=gen,
+                            facts=facts)
                     level_checks.append(check)
                     if level == current[p] + 1 and outcome_row[k] != PASS:
                         gap = gaps.get((k, text_row[k]))

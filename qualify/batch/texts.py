@@ -9,6 +9,7 @@ an outcome and a text number per person, in the order of the people.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from qualify.core import messages as msg
 from qualify.core.decision import CheckOutcome
+from qualify.core.facts import Facts
 
 # Outcome codes, ordered so that a level's outcome is the largest of its checks' codes.
 PASS, MISSING, FAIL = 0, 1, 2
@@ -26,10 +29,14 @@ OUTCOME_VALUES = tuple(o.value for o in OUTCOMES)
 
 Codes = npt.NDArray[np.uint8]
 Ids = npt.NDArray[np.int64]
-Texts = tuple[str, str, tuple[str, str], tuple[str, str]]
-"""(actual, required, (message zh, en), (gap zh, en))"""
+Texts = tuple[Facts, msg.Texts]
+"""The facts of a check and the texts written from them (``qualify.core.messages``)."""
 
 TEXT_COLUMNS = ("actual", "required", "message_zh", "message_en", "gap_zh", "gap_en")
+FACTS_COLUMN = "facts"
+"""The facts as JSON text (the decision JSON's ``facts`` of the check)."""
+
+Row = tuple[str, str, str, str, str, str, Facts]
 
 
 class TextTable:
@@ -37,7 +44,7 @@ class TextTable:
     its combinations, and the message functions run the first time any text is asked for."""
 
     def __init__(self) -> None:
-        self._rows: list[tuple[str, str, str, str, str, str]] = []
+        self._rows: list[Row] = []
         self._size = 0
         self._pending: list[tuple[int, Callable[[int], Texts], list[int]]] = []
 
@@ -53,21 +60,29 @@ class TextTable:
         return base
 
     @property
-    def rows(self) -> list[tuple[str, str, str, str, str, str]]:
-        """(actual, required, message zh, en, gap zh, en) by number."""
+    def rows(self) -> list[Row]:
+        """(actual, required, message zh, en, gap zh, en, facts) by number."""
         for _, texts, outcomes in self._pending:
             for u, outcome in enumerate(outcomes):
-                actual, required, (message_zh, message_en), (gap_zh, gap_en) = texts(u)
+                facts, (actual, required, (message_zh, message_en), (gap_zh, gap_en)) = texts(u)
                 if outcome == PASS:  # a passed check has nothing to do about it
                     gap_zh = gap_en = ""
-                self._rows.append((actual, required, message_zh, message_en, gap_zh, gap_en))
+                self._rows.append((actual, required, message_zh, message_en, gap_zh, gap_en, facts))
         self._pending.clear()
         return self._rows
 
-    def frame(self) -> pl.DataFrame:
-        """The texts as categorical columns (each distinct string stored once), row = text id."""
-        return pl.DataFrame(self.rows, schema=dict.fromkeys(TEXT_COLUMNS, pl.String), orient="row").select(
-            pl.all().cast(pl.Categorical))
+    def frame(self, *, facts: bool = True) -> pl.DataFrame:
+        """The texts, and the facts as JSON text unless ``facts`` is false, as categorical columns
+        (each distinct string stored once), row = text id."""
+        if facts:
+            rows: list[tuple[str, ...]] = [
+                (*row[:6], json.dumps(row[6].as_json(), ensure_ascii=False, sort_keys=True))
+                for row in self.rows]
+            schema = dict.fromkeys((*TEXT_COLUMNS, FACTS_COLUMN), pl.String)
+        else:
+            rows = [row[:6] for row in self.rows]
+            schema = dict.fromkeys(TEXT_COLUMNS, pl.String)
+        return pl.DataFrame(rows, schema=schema, orient="row").select(pl.all().cast(pl.Categorical))
 
 
 @dataclass(frozen=True)

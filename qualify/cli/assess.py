@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
@@ -31,6 +32,11 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
     xlsx = "xlsx"
     text = "text"
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 def parse_date(value: str | None, option: str) -> dt.date:
@@ -164,11 +170,19 @@ def explain_cmd(
     lang: LangOption = None,
     fail: Annotated[bool, typer.Option(
         "--fail", help="Exit 1 when not eligible for --level (default: the next level).")] = False,
+    fmt: Annotated[ExplainFormat, typer.Option(
+        "--format", help="text, or json: the decision JSON with every check's facts.")] = ExplainFormat.text,
 ) -> None:
     """Explain one person's decision: every check, the value seen, the threshold, what to do."""
     language = resolve(lang)
     result = explain(standard, data, employee, level, parse_date(as_of, "--as-of"), stage)
-    typer.echo(trace_text(result.standard, result.employee, result.decision, language, level), nl=False)
+    if fmt is ExplainFormat.json:
+        shown = result.decision.as_json(language)
+        if level is not None:
+            shown["levels"] = [lv for lv in shown["levels"] if lv["level"] == level]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(trace_text(result.standard, result.employee, result.decision, language, level), nl=False)
     if fail:
         target = level if level is not None else result.decision.current_level + 1
         decided = result.decision.level(target)

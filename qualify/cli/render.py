@@ -59,6 +59,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "published": ("已发布", "published"),
     "modules_count": ("{n} 个行为模块", "{n} modules"),
     "job_family_experience": ("职位族工作经验", "Job-family experience"),
+    "unknown_incomplete": ("未知部分：含未知部分的等级在认证时判为“资料不全”",
+                           "Unknown parts: a level with an unknown part is incomplete at certification"),
+    "unknown_accept": ("未知部分：标准负责人已接受，认证时按满足处理并给出警告",
+                       "Unknown parts: accepted by the owner; they count as met at certification, with a "
+                       "warning"),
+    "cut_off": ("（原文在此中断，文字不完整）", "(the source breaks off here: the text is incomplete)"),
 }
 SECTION_NAMES: dict[str, tuple[str, str]] = {
     "identity": ("标识与来源", "Identity and source"), "gates": ("等级条件", "Gate conditions"),
@@ -134,6 +140,8 @@ def show_standard(out: Console, standard: Standard, lang: Lang, level: int | Non
     state = tr(standard.status.value, lang)
     complete = tr("complete" if done.complete else "incomplete", lang)
     out.print(f"{standard.id} · {state} · {complete}: {done.note.get(lang)}")
+    if not done.complete or done.unknown_requirements == "accept":
+        out.print(tr("unknown_" + done.unknown_requirements, lang))
     levels = [standard.level(level)] if level is not None else standard.levels
     out.print(heading(tr("levels", lang)))
     family = standard.family_name.get(lang)
@@ -164,7 +172,11 @@ def show_standard(out: Console, standard: Standard, lang: Lang, level: int | Non
                 continue
             out.print(RichText(f"  {element.name.get(lang)} [{element.code}]", style="bold"))
             for n, criterion in cells:
-                _indented(out, level_name(n, lang), entry_text(criterion, lang))
+                shown = entry_text(criterion, lang)
+                if (done.ends_at_module, done.ends_at_element, done.ends_at_level) == (module.code,
+                                                                                       element.code, n):
+                    shown += "\n" + tr("cut_off", lang)
+                _indented(out, level_name(n, lang), shown)
         if without:
             names = ("、" if lang == "zh" else ", ").join(without)
             out.print(f"  {tr('no_criterion_here', lang)}{names}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from qualify.core.facts import Facts, UnknownFacts
 from qualify.core.text import Lang
 
 
@@ -35,7 +36,8 @@ class LevelOutcome(StrEnum):
 class Check:
     """One rule applied to one person at one level."""
 
-    rule: str  # company_experience, family_experience, performance, knowledge, behaviour:X, measure:X
+    rule: str  # company_experience, family_experience, performance, knowledge, behaviour:X, measure:X,
+    # standard.unknown
     outcome: CheckOutcome
     actual: str
     required: str
@@ -43,6 +45,16 @@ class Check:
     message_en: str
     gap_zh: str = ""  # what to do about it (only when the outcome is not pass)
     gap_en: str = ""
+    facts: Facts | None = None  # the values the texts are written from (qualify.core.facts)
+
+    @property
+    def warns(self) -> bool:
+        """A passed check that still says something a reader must see: an unknown part of the
+        standard that its owner accepted."""
+        return isinstance(self.facts, UnknownFacts) and self.facts.accepted
+
+    def facts_json(self) -> dict[str, Any]:
+        return self.facts.as_json() if self.facts is not None else {}
 
     def message(self, lang: Lang = "en") -> str:
         return self.message_zh if lang == "zh" else self.message_en
@@ -112,7 +124,7 @@ class Decision:
                     "outcome": ld.outcome.value,
                     "checks": [
                         {"rule": c.rule, "outcome": c.outcome.value, "actual": c.actual,
-                         "required": c.required, "message": c.message(lang)}
+                         "required": c.required, "message": c.message(lang), "facts": c.facts_json()}
                         for c in ld.checks
                     ],
                 }

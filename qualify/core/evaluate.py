@@ -43,6 +43,15 @@ from qualify.core import messages as msg
 from qualify.core.decision import Check, CheckOutcome, Decision, Gap, LevelDecision, Stage
 from qualify.core.errors import QualifyError
 from qualify.core.evidence import count_matching
+from qualify.core.facts import (
+    BehaviourFacts,
+    ExperienceFacts,
+    Facts,
+    KnowledgeFacts,
+    MeasureFacts,
+    PerformanceFacts,
+    RequirementCount,
+)
 from qualify.core.knowledge import (
     KnowledgeStanding,
     allowed_levels_above,
@@ -67,95 +76,90 @@ from qualify.core.standard import (
     Vocabularies,
 )
 from qualify.core.text import Text
+from qualify.core.unknown import part_name, unknown_facts
 
 __all__ = ["evaluate", "rank_knowledge"]
 
 PASS, FAIL, MISSING = CheckOutcome.passed, CheckOutcome.failed, CheckOutcome.missing
 
 
-def _check(rule: str, outcome: CheckOutcome, actual: str, required: str, message: msg.Pair,
-           gap: msg.Pair = ("", "")) -> Check:
+def _check(rule: str, outcome: CheckOutcome, facts: Facts, texts: msg.Texts) -> Check:
+    actual, required, message, gap = texts
     if outcome is PASS:
         gap = ("", "")
-    return Check(rule=rule, outcome=outcome, actual=actual, required=required,
-                 message_zh=message[0], message_en=message[1], gap_zh=gap[0], gap_en=gap[1])
+    return Check(rule=rule, outcome=outcome, actual=actual, required=required, message_zh=message[0],
+                 message_en=message[1], gap_zh=gap[0], gap_en=gap[1], facts=facts)
 
 
-# --- one rule each ------------------------------------------------------------------------------
+# --- one rule each: the facts, the outcome, then the texts written from the facts ----------------
+
+
+def experience_facts(start: dt.date, as_of: dt.date, gate: ExperienceGate) -> ExperienceFacts:
+    return ExperienceFacts(months=whole_months(start, as_of), required_months=gate.months, start=start,
+                           met_on=add_months(start, gate.months))
 
 
 def experience_check(rule: str, start: dt.date, as_of: dt.date, gate: ExperienceGate) -> Check:
-    months = whole_months(start, as_of)
-    outcome = PASS if months >= gate.months else FAIL
-    return _check(rule, outcome, msg.experience_actual(months), msg.experience_required(gate.months),
-                  msg.experience_check(rule, months, gate.months, start, gate.text),
-                  msg.experience_gap(rule, gate.months - months, add_months(start, gate.months)))
+    facts = experience_facts(start, as_of, gate)
+    outcome = PASS if facts.months >= facts.required_months else FAIL
+    return _check(rule, outcome, facts, msg.experience_texts(rule, facts, gate.text))
 
 
 def performance_window(ratings: dict[str, str], as_of: dt.date, quarters: int) -> Window:
     return tuple((period, ratings.get(period)) for period in window_periods(as_of, quarters))
 
 
+def performance_facts(window: Window, gate: PerformanceGate) -> PerformanceFacts:
+    return PerformanceFacts(quarters=gate.quarters, window=window, forbidden=tuple(gate.forbidden),
+                            max_count=tuple(gate.max_count.items()), not_all=tuple(gate.not_all))
+
+
 def performance_check(ratings: dict[str, str], as_of: dt.date, gate: PerformanceGate) -> Check:
     """``ratings``: one rating per period (see ``ratings_by_period``)."""
-    window = performance_window(ratings, as_of, gate.quarters)
-    max_count = tuple(gate.max_count.items())
-    findings = judge_performance(window, tuple(gate.forbidden), max_count, tuple(gate.not_all))
-    return _check(msg.PERFORMANCE, findings.outcome, msg.performance_actual(window),
-                  msg.performance_required(gate.quarters, tuple(gate.forbidden), max_count,
-                                           tuple(gate.not_all)),
-                  msg.performance_check(findings, gate.text),
-                  msg.performance_gap(findings, gate.quarters))
+    facts = performance_facts(performance_window(ratings, as_of, gate.quarters), gate)
+    findings = judge_performance(facts.window, facts.forbidden, facts.max_count, facts.not_all)
+    return _check(msg.PERFORMANCE, findings.outcome, facts, msg.performance_texts(facts, gate.text))
+
+
+def knowledge_facts(level: int, current_level: int, standing: KnowledgeStanding,
+                    knowledge: Knowledge) -> KnowledgeFacts:
+    policy = knowledge.policy
+    above = level - current_level
+    band = band_needed(above, policy) if above > 0 else None
+    return KnowledgeFacts(
+        exams=tuple(e.code for e in knowledge.exams), sitting=standing.sitting, missing=standing.missing,
+        score=standing.score, rank=standing.rank, cohort=standing.cohort, current_level=current_level,
+        levels_above=above, most_levels_above=most_allowed_levels_above(policy),
+        band_percent=band.top_percent if band is not None else None,
+        band_limit=band_limit(band.top_percent, standing.cohort) if band is not None else None)
 
 
 def knowledge_check(level: int, current_level: int, standing: KnowledgeStanding,
                     knowledge: Knowledge) -> Check:
-    policy = knowledge.policy
-    codes = tuple(e.code for e in knowledge.exams)
-    above = level - current_level
-    most = most_allowed_levels_above(policy)
-    band = band_needed(above, policy) if above > 0 else None
-    limit = band_limit(band.top_percent, standing.cohort) if band is not None else None
-    actual = msg.knowledge_actual(standing.sitting, standing.missing, standing.score, standing.rank,
-                                  standing.cohort)
-    required = msg.knowledge_required(codes, above, most, band.top_percent if band else None, limit,
-                                      standing.cohort)
-    rule = msg.KNOWLEDGE
-    if above > most:
-        return _check(rule, FAIL, actual, required, msg.knowledge_beyond_check(level, current_level, most),
-                      msg.knowledge_beyond_gap(level, most))
-    if standing.sitting is None:
-        names = tuple(e.name for e in knowledge.exams)
-        return _check(rule, MISSING, actual, required, msg.knowledge_no_results_check(names),
-                      msg.knowledge_no_results_gap(names))
-    if standing.missing or standing.rank is None:
-        missing = tuple(e.name for e in knowledge.exams if e.code in standing.missing)
-        return _check(rule, MISSING, actual, required, msg.knowledge_not_sat_check(standing.sitting, missing),
-                      msg.knowledge_not_sat_gap(standing.sitting, missing))
-    rank = standing.rank
-    if band is None or limit is None:
-        return _check(rule, PASS, actual, required,
-                      msg.knowledge_sat_check(standing.sitting, rank, standing.cohort, above))
-    outcome = PASS if allowed_levels_above(rank, standing.cohort, policy) >= above else FAIL
-    return _check(rule, outcome, actual, required,
-                  msg.knowledge_band_check(rank, standing.cohort, above, band.top_percent, limit),
-                  msg.knowledge_band_gap(rank, standing.cohort, band.top_percent, limit))
+    facts = knowledge_facts(level, current_level, standing, knowledge)
+    if facts.levels_above > facts.most_levels_above:
+        outcome = FAIL
+    elif standing.sitting is None or standing.missing or standing.rank is None:
+        outcome = MISSING
+    elif facts.band_limit is None:
+        outcome = PASS
+    else:
+        allowed = allowed_levels_above(standing.rank, standing.cohort, knowledge.policy)
+        outcome = PASS if allowed >= facts.levels_above else FAIL
+    names = {e.code: e.name for e in knowledge.exams}
+    return _check(msg.KNOWLEDGE, outcome, facts, msg.knowledge_texts(facts, level, names))
 
 
 def behaviour_check(standard: Standard, element: Element, level: int, ratings: Iterable[str]) -> Check:
     """``ratings``: the codes of the assessors' ratings of ``element`` at ``level``."""
     vocab = standard.vocabularies
-    rule_ = standard.behaviour_rule
     given = list(ratings)
     lowest = min(given, key=lambda code: vocab.rank("behaviour_ratings", code), default=None)
-    passing = tuple(rule_.passing)
-    passing_names = tuple(_rating_name(vocab, code) for code in passing)
-    lowest_name = _rating_name(vocab, lowest) if lowest is not None else None
-    outcome = MISSING if lowest is None else PASS if lowest in passing else FAIL
-    return _check(msg.behaviour_rule(element.code), outcome, msg.behaviour_actual(lowest, len(given)),
-                  msg.behaviour_required(passing),
-                  msg.behaviour_check(element.name, level, lowest_name, len(given), passing_names),
-                  msg.behaviour_gap(element.name, level, lowest_name, passing_names))
+    facts = BehaviourFacts(element=element.code, lowest=lowest, count=len(given),
+                           passing=tuple(standard.behaviour_rule.passing))
+    outcome = MISSING if lowest is None else PASS if lowest in facts.passing else FAIL
+    return _check(msg.behaviour_rule(element.code), outcome, facts,
+                  msg.behaviour_texts(facts, element.name, level, lambda code: _rating_name(vocab, code)))
 
 
 def _rating_name(vocab: Vocabularies, code: str) -> Text:
@@ -165,18 +169,53 @@ def _rating_name(vocab: Vocabularies, code: str) -> Text:
 
 def measure_check(standard: Standard, module: Module, measure: Measure,
                   evidence: tuple[EvidenceRecord, ...], as_of: dt.date) -> Check:
-    rows = tuple(
-        (req.code, req.text, count_matching(req, evidence, standard.vocabularies, as_of), req.min_count)
-        for req in measure.requirements
-    )
-    if not rows:
+    facts = MeasureFacts(module=module.code, requirements=tuple(
+        RequirementCount(req.code, count_matching(req, evidence, standard.vocabularies, as_of), req.min_count)
+        for req in measure.requirements))
+    if not facts.requirements:
         outcome = MISSING
     else:
-        outcome = PASS if all(count >= minimum for _, _, count, minimum in rows) else FAIL
-    return _check(msg.measure_rule(module.code), outcome,
-                  msg.measure_actual(rows), msg.measure_required(rows),
-                  msg.measure_check(module.name, measure.level, rows),
-                  msg.measure_gap(module.name, measure.level, rows))
+        outcome = PASS if all(r.count >= r.min_count for r in facts.requirements) else FAIL
+    texts = {req.code: req.text for req in measure.requirements}
+    return _check(msg.measure_rule(module.code), outcome, facts,
+                  msg.measure_texts(facts, module.name, measure.level, texts))
+
+
+def unknown_check(standard: Standard, level: int) -> Check | None:
+    """``standard.unknown`` at ``level`` (``qualify.core.unknown``); ``None`` when nothing is unknown."""
+    facts = unknown_facts(standard, level)
+    if facts is None:
+        return None
+    names = tuple(part_name(standard, part) for part in facts.parts)
+    return _check(msg.UNKNOWN, PASS if facts.accepted else MISSING, facts,
+                  msg.unknown_texts(facts, level, names))
+
+
+def texts_of(standard: Standard, level: int, rule: str, facts: Facts) -> msg.Texts:
+    """The texts of a check of ``rule`` at ``level`` written from its facts alone (with the
+    standard's names): what both evaluators produce for it."""
+    if isinstance(facts, ExperienceFacts):
+        found = standard.level(level)
+        gates = {msg.COMPANY: found.company_experience, msg.FAMILY: found.family_experience} if found else {}
+        requirement = gates[rule].text if rule in gates else Text()
+        return msg.experience_texts(rule, facts, requirement)
+    if isinstance(facts, PerformanceFacts):
+        found = standard.level(level)
+        return msg.performance_texts(facts, found.performance.text if found else Text())
+    if isinstance(facts, KnowledgeFacts):
+        return msg.knowledge_texts(facts, level, {e.code: e.name for e in standard.knowledge.exams})
+    if isinstance(facts, BehaviourFacts):
+        element = standard.element(facts.element)
+        name = element[1].name if element else Text(zh=facts.element, en=facts.element)
+        return msg.behaviour_texts(facts, name, level,
+                                   lambda code: _rating_name(standard.vocabularies, code))
+    if isinstance(facts, MeasureFacts):
+        module = standard.module(facts.module)
+        measure = module.measure(level) if module else None
+        texts = {r.code: r.text for r in measure.requirements} if measure else {}
+        name = module.name if module else Text(zh=facts.module, en=facts.module)
+        return msg.measure_texts(facts, name, level, texts)
+    return msg.unknown_texts(facts, level, tuple(part_name(standard, p) for p in facts.parts))
 
 
 # --- one person ---------------------------------------------------------------------------------
@@ -213,6 +252,9 @@ def level_checks(standard: Standard, level: Level, person: PersonRecord, *, as_o
         if standard.behaviour_rule.require_measures:
             for module, measure in standard.measures_at(level.level):
                 checks.append(measure_check(standard, module, measure, person.evidence, as_of))
+        unknown = unknown_check(standard, level.level)
+        if unknown is not None:
+            checks.append(unknown)
     return checks
 
 

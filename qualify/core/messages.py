@@ -1,9 +1,11 @@
 """Every check message, gap message and ``actual``/``required`` string of every rule, in zh and en.
 
-These are PURE functions of primitive values (ints, strings, dates, codes) and of the standard's own
-``Text`` names, so that the reference evaluator (``qualify.core.evaluate``) and the batch evaluator
-(Polars) produce byte-identical decisions: the batch computes the values, then calls these (once per
-distinct combination of arguments, or by building the same strings column-wise).
+Each rule's texts are written from its facts (``qualify.core.facts``) by ``*_texts(facts, …)``
+at the end of this module, which call the functions above it. These are PURE functions of primitive
+values and facts (ints, strings, dates, codes) and of the standard's own ``Text`` names, so that
+the reference evaluator (``qualify.core.evaluate``) and the batch evaluator (Polars) produce
+byte-identical decisions: the batch computes the facts, then calls these (once per distinct
+combination of values).
 
 Each ``*_check`` and ``*_gap`` function returns ``(zh, en)``. ``actual`` and ``required`` are short
 language-neutral strings ("11 months", "2026Q1 B, 2026Q2 C, 2026Q3 -").
@@ -22,8 +24,18 @@ What counts as evidence for a measure is described in ``qualify.core.evaluate``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from qualify.core.performance import PerformanceFindings
+from qualify.core.facts import (
+    BehaviourFacts,
+    ExperienceFacts,
+    KnowledgeFacts,
+    MeasureFacts,
+    PerformanceFacts,
+    UnknownFacts,
+    UnknownPart,
+)
+from qualify.core.performance import PerformanceFindings, judge_performance
 from qualify.core.periods import leaves_window_on, period_of_index, quarter_index
 from qualify.core.text import Text
 
@@ -357,3 +369,103 @@ def measure_gap(module: Text, level: int, rows: tuple[MeasureRow, ...]) -> Pair:
     gaps = [requirement_gap(minimum - count, text) for _, text, count, minimum in rows if count < minimum]
     return (f"{module.zh}：{'；'.join(zh for zh, _ in gaps)}",
             f"{module.en}: {'; '.join(en for _, en in gaps)}")
+
+
+# --- every rule's texts from its facts ----------------------------------------------------------
+# Both evaluators build a check's facts (qualify.core.facts), then ask these for its texts:
+# (actual, required, message (zh, en), gap (zh, en)). The standard's names come in as ``Text``.
+
+Texts = tuple[str, str, Pair, Pair]
+"""(actual, required, (message zh, en), (gap zh, en))"""
+
+UNKNOWN = "standard.unknown"
+
+
+def experience_texts(rule: str, facts: ExperienceFacts, requirement: Text) -> Texts:
+    return (experience_actual(facts.months), experience_required(facts.required_months),
+            experience_check(rule, facts.months, facts.required_months, facts.start, requirement),
+            experience_gap(rule, facts.required_months - facts.months, facts.met_on))
+
+
+def performance_texts(facts: PerformanceFacts, requirement: Text) -> Texts:
+    findings = judge_performance(facts.window, facts.forbidden, facts.max_count, facts.not_all)
+    return (performance_actual(facts.window),
+            performance_required(facts.quarters, facts.forbidden, facts.max_count, facts.not_all),
+            performance_check(findings, requirement), performance_gap(findings, facts.quarters))
+
+
+def knowledge_texts(facts: KnowledgeFacts, level: int, exam_names: dict[str, Text]) -> Texts:
+    """``exam_names``: the standard's exams by code, in the standard's order."""
+    f = facts
+    actual = knowledge_actual(f.sitting, f.missing, f.score, f.rank, f.cohort)
+    required = knowledge_required(f.exams, f.levels_above, f.most_levels_above, f.band_percent, f.band_limit,
+                                  f.cohort)
+    if f.levels_above > f.most_levels_above:
+        return (actual, required, knowledge_beyond_check(level, f.current_level, f.most_levels_above),
+                knowledge_beyond_gap(level, f.most_levels_above))
+    if f.sitting is None:
+        names = tuple(exam_names.values())
+        return actual, required, knowledge_no_results_check(names), knowledge_no_results_gap(names)
+    if f.missing or f.rank is None:
+        missing = tuple(name for code, name in exam_names.items() if code in f.missing)
+        return (actual, required, knowledge_not_sat_check(f.sitting, missing),
+                knowledge_not_sat_gap(f.sitting, missing))
+    if f.band_percent is None or f.band_limit is None:
+        return actual, required, knowledge_sat_check(f.sitting, f.rank, f.cohort, f.levels_above), ("", "")
+    return (actual, required,
+            knowledge_band_check(f.rank, f.cohort, f.levels_above, f.band_percent, f.band_limit),
+            knowledge_band_gap(f.rank, f.cohort, f.band_percent, f.band_limit))
+
+
+def behaviour_texts(facts: BehaviourFacts, element: Text, level: int,
+                    rating_name: Callable[[str], Text]) -> Texts:
+    """``rating_name``: a behaviour rating's name by its code."""
+    lowest = rating_name(facts.lowest) if facts.lowest is not None else None
+    passing = tuple(rating_name(code) for code in facts.passing)
+    return (behaviour_actual(facts.lowest, facts.count), behaviour_required(facts.passing),
+            behaviour_check(element, level, lowest, facts.count, passing),
+            behaviour_gap(element, level, lowest, passing))
+
+
+def measure_texts(facts: MeasureFacts, module: Text, level: int, requirement_texts: dict[str, Text]) -> Texts:
+    """``requirement_texts``: the measure's requirements' texts by code."""
+    rows = tuple((r.code, requirement_texts.get(r.code, Text(zh=r.code, en=r.code)), r.count, r.min_count)
+                 for r in facts.requirements)
+    return (measure_actual(rows), measure_required(rows), measure_check(module, level, rows),
+            measure_gap(module, level, rows))
+
+
+_UNKNOWN_KIND = {
+    "criterion": ("{name}的准则未知", "the criterion of {name} is unknown"),
+    "measure": ("{name}的衡量标准未知", "the measurement standard of {name} is unknown"),
+    "cut_off": ("{name}的准则被原文结尾截断", "the criterion of {name} is cut off by the end of the source"),
+}
+
+
+def unknown_actual(parts: tuple[UnknownPart, ...]) -> str:
+    """``measure business-guidance, cut_off training``"""
+    return ", ".join(f"{p.kind} {p.element or p.module}" for p in parts)
+
+
+def unknown_required(accepted: bool) -> str:
+    return "accepted by the owner" if accepted else "known"
+
+
+def unknown_texts(facts: UnknownFacts, level: int, names: tuple[Text, ...]) -> Texts:
+    """``names``: the name of each part (the element's for a criterion, the module's for a measure)."""
+    named = list(zip(facts.parts, names, strict=True))
+    zh_parts = [_UNKNOWN_KIND[p.kind][0].format(name=f"“{n.zh}”") for p, n in named]
+    en_parts = [_UNKNOWN_KIND[p.kind][1].format(name=f'"{n.en}"') for p, n in named]
+    what_zh, what_en = "；".join(zh_parts), "; ".join(en_parts)
+    actual, required = unknown_actual(facts.parts), unknown_required(facts.accepted)
+    if facts.accepted:
+        return (actual, required,
+                (f"注意：{level} 级标准有未知部分（{what_zh}），标准负责人已接受，按满足处理",
+                 f"warning: the standard of level {level} has unknown parts ({what_en}); "
+                 "its owner accepts them, so they count as met"), ("", ""))
+    return (actual, required,
+            (f"{level} 级标准有未知部分：{what_zh}；无法判断是否满足",
+             f"the standard of level {level} has unknown parts: {what_en}; they cannot be judged"),
+            (f"{level} 级标准有未知部分（{what_zh}）：须由标准负责人补全标准或接受未知部分",
+             f"the standard of level {level} has unknown parts ({what_en}): its owner must complete the "
+             "standard or accept them"))

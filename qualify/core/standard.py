@@ -270,13 +270,19 @@ class Source(Model):
 
 
 class Completeness(Model):
-    """Whether the standard transcribes its whole source, and where the known text ends."""
+    """Whether the standard transcribes its whole source, and where the known text ends.
+
+    ``unknown_requirements`` is the owner's policy for the parts the source does not give (a
+    ``status: unknown`` criterion or measure, the criterion the source's end cuts off): ``incomplete``
+    (the default) makes a level with such a part ``incomplete`` (check ``standard.unknown``,
+    ``missing``); ``accept`` lets it pass with a visible warning."""
 
     complete: bool
     note: Text
     ends_at_module: str | None = None
     ends_at_element: str | None = None
     ends_at_level: int | None = None
+    unknown_requirements: Literal["incomplete", "accept"] = "incomplete"
 
 
 class Reading(Model):

@@ -1,13 +1,15 @@
 """Writing decisions: JSON lines (the contract), readable text, and the workbook HR hands on.
 
 - ``jsonl``: one decision JSON object per employee per line (DESIGN.md, "Decisions");
-- ``text``: a block per person with every check short of pass; ``trace_text`` is the full trace of
+- ``text``: a block per person with every check short of pass or passed with a warning (``!``, an
+  unknown part of the standard its owner accepts); ``trace_text`` is the full trace of
   one person (``qualify explain``);
 - ``xlsx``: a sheet with one row per person (id, name, org unit, current level, highest eligible
-  level, the outcome per level) and a sheet with the failing or missing checks and what to do about
-  them, at the levels within each person's reach (up to ``reach`` levels above the current level;
-  ``None``: every level); filters, frozen headers, column widths. Written in openpyxl's write-only
-  mode (constant memory); a sheet that would pass Excel's row limit continues on the next one.
+  level, the outcome per level) and a sheet with the failing or missing checks (and those passed
+  with a warning) and what to do about them, with their facts as JSON, at the levels within each
+  person's reach (up to ``reach`` levels above the current level; ``None``: every level);
+  filters, frozen headers, column widths. Written in openpyxl's write-only mode (constant memory);
+  a sheet that would pass Excel's row limit continues on the next one.
   Cells that start with ``= + - @`` are neutralised with a leading apostrophe.
 
 Files are written atomically (``qualify.formats.files``).
@@ -21,7 +23,15 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from qualify.core.decision import Check, CheckOutcome, Decision, LevelOutcome
-from qualify.core.messages import BEHAVIOUR_PREFIX, COMPANY, FAMILY, KNOWLEDGE, MEASURE_PREFIX, PERFORMANCE
+from qualify.core.messages import (
+    BEHAVIOUR_PREFIX,
+    COMPANY,
+    FAMILY,
+    KNOWLEDGE,
+    MEASURE_PREFIX,
+    PERFORMANCE,
+    UNKNOWN,
+)
 from qualify.core.records import Employee
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
@@ -54,6 +64,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "certification": ("认证", "certification"),
     "knowledge": ("知识考试", "knowledge"),
     "rank": ("排名", "rank"),
+    "facts": ("事实（JSON）", "facts (JSON)"),
+    "warning": ("通过（有警告）", "pass (warning)"),
 }
 
 RULE_LABELS: dict[str, tuple[str, str]] = {
@@ -61,6 +73,7 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     FAMILY: ("本职位族工作经验", "job-family experience"),
     PERFORMANCE: ("绩效", "performance"),
     KNOWLEDGE: ("知识考试", "knowledge"),
+    UNKNOWN: ("标准未知部分", "unknown part of the standard"),
 }
 
 LEVEL_OUTCOMES: dict[LevelOutcome, tuple[str, str]] = {
@@ -76,6 +89,13 @@ CHECK_OUTCOMES: dict[CheckOutcome, tuple[str, str]] = {
 }
 
 MARKS = {CheckOutcome.passed: "✓", CheckOutcome.failed: "✗", CheckOutcome.missing: "?"}
+WARNING_MARK = "!"
+
+
+def shown(check: Check) -> bool:
+    """Whether a short listing shows the check: short of pass, or passed with a warning (an unknown
+    part of the standard its owner accepts)."""
+    return check.outcome is not CheckOutcome.passed or check.warns
 
 
 def label(key: str, lang: Lang, **values: object) -> str:
@@ -137,8 +157,9 @@ def person_heading(employee: Employee | None, decision: Decision, lang: Lang) ->
 
 
 def _check_line(standard: Standard, check: Check, lang: Lang) -> str:
-    return (f"{MARKS[check.outcome]} {rule_label(standard, check.rule, lang)} "
-            f"[{check_outcome_text(check.outcome, lang)}] {check.message(lang)}")
+    mark = WARNING_MARK if check.warns else MARKS[check.outcome]
+    outcome = label("warning", lang) if check.warns else check_outcome_text(check.outcome, lang)
+    return f"{mark} {rule_label(standard, check.rule, lang)} [{outcome}] {check.message(lang)}"
 
 
 def write_text(decisions: Iterable[Decision], out: IO[str], lang: Lang, standard: Standard,
@@ -149,7 +170,7 @@ def write_text(decisions: Iterable[Decision], out: IO[str], lang: Lang, standard
         for level in decision.levels:
             out.write(f"  L{level.level} {level_outcome_text(level.outcome, lang)}\n")
             for check in level.checks:
-                if check.outcome is not CheckOutcome.passed:
+                if shown(check):
                     out.write(f"    {_check_line(standard, check, lang)}\n")
         out.write("\n")
 
@@ -185,8 +206,8 @@ def trace_text(standard: Standard, employee: Employee, decision: Decision, lang:
 
 PEOPLE_WIDTHS = [14, 14, 28, 10, 12]
 CHECK_COLUMNS = ["employee_id", "name", "org_unit", "level", "rule", "rule_name", "outcome", "actual",
-                 "required", "message", "gap"]
-CHECK_WIDTHS = [14, 14, 24, 7, 26, 22, 10, 32, 32, 70, 70]
+                 "required", "message", "gap", "facts"]
+CHECK_WIDTHS = [14, 14, 24, 7, 26, 22, 10, 32, 32, 70, 70, 60]
 
 
 def _column(index: int) -> str:
@@ -233,8 +254,9 @@ class _Sheet:
 
 def write_xlsx(decisions: Iterable[Decision], path: Path, lang: Lang, standard: Standard,
                employees: Mapping[str, Employee], *, reach: int | None = None) -> None:
-    """The workbook for HR; the checks sheet lists the checks short of pass at the levels up to
-    ``current_level + reach`` (every level when ``reach`` is ``None``)."""
+    """The workbook for HR; the checks sheet lists the checks short of pass, and those passed with a
+    warning (outcome "pass (warning)"), at the levels up to ``current_level + reach`` (every level
+    when ``reach`` is ``None``), each with its facts as JSON in the last column."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -260,14 +282,16 @@ def write_xlsx(decisions: Iterable[Decision], path: Path, lang: Lang, standard: 
             if top is not None and ld.level > top:
                 continue
             for check in ld.checks:
-                if check.outcome is CheckOutcome.passed:
+                if not shown(check):
                     continue
                 rule_name = rule_names.get(check.rule)
                 if rule_name is None:
                     rule_name = rule_names[check.rule] = rule_label(standard, check.rule, lang)
+                outcome = label("warning", lang) if check.warns else check_names[check.outcome]
                 checks.append([decision.employee_id, name, unit, ld.level, check.rule, rule_name,
-                               check_names[check.outcome], check.actual, check.required, check.message(lang),
-                               check.gap(lang)])
+                               outcome, check.actual, check.required, check.message(lang),
+                               check.gap(lang) if check.outcome is not CheckOutcome.passed else "",
+                               json.dumps(check.facts_json(), ensure_ascii=False)])
     people.close()
     checks.close()
     workbook.save(path)

@@ -1,5 +1,5 @@
 """Two evaluators, one meaning: the batch evaluator (Polars) gives exactly the reference evaluator's
-decisions (same checks in the same order, outcomes, actual, required, messages, gaps) on organisations
+decisions (same checks in the same order, facts, outcomes, actual, required, messages, gaps) on organisations
 that hypothesis makes up around the edges: dates on month ends and around the as-of date, missing
 quarters, several ratings of one quarter, tied exam scores, people who skipped an exam, evidence
 just under and just over a requirement, ratings exactly at the passing rating, other job families."""
@@ -7,14 +7,17 @@ just under and just over a requirement, ratings exactly at the passing rating, o
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualify.batch.evaluate import evaluate_batch
-from qualify.core.evaluate import evaluate, rank_knowledge
+from qualify.core.decision import CheckOutcome
+from qualify.core.evaluate import evaluate, rank_knowledge, texts_of
 from qualify.core.periods import add_months, last_closed_quarter, period_of_index
 from qualify.core.records import (
     Employee,
@@ -126,7 +129,8 @@ def assert_same_decisions(standard: Standard, org: Organisation, as_of: dt.date)
     frames = from_organisation(org)
     standings = rank_knowledge(standard, org.employees, org.exams)
     for stage in ("screening", "certification"):
-        batch = evaluate_batch(standard, frames, as_of, stage).to_decisions()
+        result = evaluate_batch(standard, frames, as_of, stage)
+        batch = result.to_decisions()
         reference = []
         for employee in org.employees:
             person = org.person(employee.employee_id)
@@ -135,9 +139,23 @@ def assert_same_decisions(standard: Standard, org: Organisation, as_of: dt.date)
                                           knowledge=standings.get(employee.employee_id)))
         assert len(batch) == len(reference)
         for mine, theirs in zip(batch, reference, strict=True):
+            # the facts first: every check's typed values, then everything written from them
+            assert [(c.rule, c.facts) for ld in mine.levels for c in ld.checks] == \
+                [(c.rule, c.facts) for ld in theirs.levels for c in ld.checks]
             assert mine.as_json("en") == theirs.as_json("en")
             assert mine.as_json("zh") == theirs.as_json("zh")
             assert mine == theirs
+            # and the facts alone give every text of the check
+            for ld in theirs.levels:
+                for c in ld.checks:
+                    assert c.facts is not None
+                    actual, required, message, gap = texts_of(standard, ld.level, c.rule, c.facts)
+                    assert (actual, required, message) == (c.actual, c.required, (c.message_zh, c.message_en))
+                    if c.outcome is not CheckOutcome.passed:
+                        assert gap == (c.gap_zh, c.gap_en)
+        # the checks frame carries the same facts, as the JSON of each check
+        frame_facts = [json.loads(f) for f in result.checks.get_column("facts").cast(pl.String).to_list()]
+        assert frame_facts == [c.facts_json() for d in reference for ld in d.levels for c in ld.checks]
 
 
 PARITY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -83,7 +83,8 @@ def test_assess_prints_one_contract_decision_per_employee_of_the_family(
     assert [level["level"] for level in first["levels"]] == [1, 2, 3, 4, 5]
     assert first["levels"][0]["checks"][0] == {
         "rule": "company_experience", "outcome": "pass", "actual": "12 months", "required": "12 months",
-        "message": "12 whole months in the company since 2025-11-26; 12 required (one year)"}
+        "message": "12 whole months in the company since 2025-11-26; 12 required (one year)",
+        "facts": {"months": 12, "required_months": 12, "start": "2025-11-26", "met_on": "2026-11-26"}}
     assert first["highest_eligible_level"] == 1
     assert decisions[1]["highest_eligible_level"] == 0
     assert decisions[1]["gaps"][0] == {"level": 1, "rule": "company_experience",
@@ -161,13 +162,15 @@ def test_the_xlsx_for_hr_has_a_row_per_person_and_the_failing_checks_with_filter
     assert rows[2][1] == "'=HYPERLINK(\"http://x\")" and rows[2][2] == "'-East"
     assert all(cell.data_type != "f" for row in people.iter_rows() for cell in row)
     check_rows = list(checks.iter_rows(values_only=True))
-    assert check_rows[0][-2:] == ("message", "what to do")
+    assert check_rows[0][-3:] == ("message", "what to do", "facts (JSON)")
     failing = [r for r in check_rows[1:] if r[0] == "00027" and r[3] == 1]
     assert failing == [("00027", "'=HYPERLINK(\"http://x\")", "'-East", 1, "company_experience",
                         "company experience", "fail", "11 months", "12 months",
                         "11 whole months in the company since 2025-11-27; 12 required (one year): 1 short",
-                        "1 more month in the company: met on 2026-11-27")]
-    assert checks.auto_filter.ref == f"A1:K{len(check_rows)}"
+                        "1 more month in the company: met on 2026-11-27",
+                        '{"months": 11, "required_months": 12, "start": "2025-11-27", '
+                        '"met_on": "2026-11-27"}')]
+    assert checks.auto_filter.ref == f"A1:L{len(check_rows)}"
 
 
 def test_the_text_format_lists_each_person_with_the_checks_short_of_pass(

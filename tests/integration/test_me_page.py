@@ -114,7 +114,7 @@ def test_the_me_api_gives_one_levels_decision_in_the_contracts_shape(client_for:
                          "highest_eligible_level", "levels", "gaps"}
     (level,) = body["levels"]
     assert level["level"] == 3
-    assert set(level["checks"][0]) == {"rule", "outcome", "actual", "required", "message"}
+    assert set(level["checks"][0]) == {"rule", "outcome", "actual", "required", "message", "facts"}
 
 
 def test_the_me_api_is_404_without_an_employee_record_and_401_without_login(client_for: ClientFor) -> None:

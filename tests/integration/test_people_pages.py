@@ -306,3 +306,70 @@ def test_the_people_api_is_404_outside_the_callers_scope(client_for: ClientFor, 
 def test_an_employee_has_no_people_list_in_the_api_either(client_for: ClientFor) -> None:
     assert client_for("employee").get("/api/people/").status_code == 404
     assert client_for("anonymous").get("/api/people/").status_code == 401
+
+
+# --- figures from facts ---------------------------------------------------------------------------------
+
+
+def test_a_persons_page_writes_its_figures_from_the_checks_facts_not_from_the_english_strings(
+        client_for: ClientFor, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.core import messages
+
+    # the engine's strings say something else: the page must not read them back
+    monkeypatch.setattr(messages, "experience_actual", lambda months: "garbled")
+    monkeypatch.setattr(messages, "knowledge_actual", lambda *values: "garbled")
+    client = client_for("hr")
+    client.cookies["django_language"] = "en"
+    response = client.get("/people/E001/", {"as_of": AS_OF}, HTTP_ACCEPT_LANGUAGE="en")
+    level_1 = response.context["levels"][0]
+    company = next(c for c in level_1["checks"] if c["rule"] == "company_experience")
+    assert (company["actual"], company["required"]) == ("8 y 8 m", "1 y")  # hired 2018-03-01: 104 months
+    knowledge = next(c for c in level_1["checks"] if c["rule"] == "knowledge")
+    assert knowledge["actual"] == "rank 1 of 1, score 157.0 (sitting 2026)"
+    assert "garbled" not in response.content.decode()
+
+
+def test_no_module_reads_figures_back_from_english_strings_with_regular_expressions() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("qualify.web.people.figures") is None
+    web = Path(__file__).resolve().parents[2] / "qualify" / "web"
+    for folder in ("people", "certification"):
+        for source in (web / folder).glob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            assert "import re\n" not in text and "from re import" not in text, source
+
+
+def cut_off_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test standard, but its known source ends inside the level-3 criterion of talk-prep."""
+    text = MINI.read_text(encoding="utf-8")
+    old = "  ends_at_module: talks\n  ends_at_level: 5\n"
+    assert old in text
+    copy = tmp_path / MINI.name
+    copy.write_text(text.replace(old, "  ends_at_module: talks\n  ends_at_element: talk-prep\n"
+                                      "  ends_at_level: 3\n"), encoding="utf-8")
+    shipped = [p for p in standards.shipped_files() if p != MINI]
+    monkeypatch.setattr(standards, "shipped_files", lambda: [*shipped, copy])
+
+
+def test_a_level_whose_criterion_the_source_cuts_off_is_marked_on_the_persons_page_and_on_me(
+        client_for: ClientFor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cut_off_copy(tmp_path, monkeypatch)
+    hr = client_for("hr")
+    hr.cookies["django_language"] = "en"
+    response = hr.get("/people/E001/", {"as_of": AS_OF, "stage": "certification"}, HTTP_ACCEPT_LANGUAGE="en")
+    levels = {lv["level"]: lv for lv in response.context["levels"]}
+    assert levels[2]["warnings"] == []
+    assert levels[3]["warnings"][0] == "the criterion of Preparation is cut off where the known source ends"
+    unknown = next(c for c in levels[3]["checks"] if c["rule"] == "standard.unknown")
+    assert unknown["outcome"] == "missing" and levels[3]["outcome"] in {"incomplete", "not_eligible"}
+    assert "The standard of this level is not fully known" in response.content.decode()
+    me = client_for("employee")
+    me.cookies["django_language"] = "en"
+    response = me.get("/me/", {"as_of": AS_OF, "level": 3}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "cut off where the known source ends" in page
+    assert [c["rule"] for c in response.context["groups"]["standard"]["missing"]] == ["standard.unknown"]
+    assert "Every check of this level passes." not in page
+    assert "cut off where the known source ends" not in me.get(
+        "/me/", {"as_of": AS_OF, "level": 2}, HTTP_ACCEPT_LANGUAGE="en").content.decode()

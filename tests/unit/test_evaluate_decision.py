@@ -107,7 +107,7 @@ def test_the_json_decision_has_the_contract_shape_in_the_language_asked_for() ->
                           "highest_eligible_level", "levels", "gaps"]
     assert data["as_of"] == "2026-11-26" and data["standard"] == "mini@1.0"
     check = data["levels"][0]["checks"][2]
-    assert list(check) == ["rule", "outcome", "actual", "required", "message"]
+    assert list(check) == ["rule", "outcome", "actual", "required", "message", "facts"]
     assert check["outcome"] == "missing" and "缺少 2026Q3 的绩效" in check["message"]
     assert data["gaps"] == [{"level": 1, "rule": "performance", "message": "缺少 2026Q3 的绩效：请 HR 补录"}]
 

@@ -35,20 +35,23 @@ from qualify.web.certification.common import (
 )
 from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
 from qualify.web.certification.repository import uploads_dir
-from qualify.web.people.figures import figures
+from qualify.web.people.facts_text import figures
 
 
 def checks_of(decision: svc.DecisionView, standard: Standard) -> list[dict[str, Any]]:
     """The target level's checks from the stored trace, in the page's language: each rule by its name
-    and its figures in the standard's words (the trace keeps the machine values)."""
+    and its figures in the standard's words, written from the check's facts."""
     trace = decision.trace.get(lang()) or decision.trace.get("en") or {}
     level = next((lv for lv in trace.get("levels", []) if lv.get("level") == decision.level), None)
     css = {"pass": "ok", "fail": "bad", "missing": "warn"}
     rows = []
     for c in (level or {}).get("checks", []):
-        actual, required = figures(standard, decision.level, c["rule"], c["actual"], c["required"], lang())
-        rows.append({**c, "css": css.get(c["outcome"], ""), "label": rule_label(standard, c["rule"], lang()),
-                     "actual": actual, "required": required})
+        actual, required = figures(standard, decision.level, c["rule"], c.get("facts"), c["actual"],
+                                   c["required"], lang())
+        warns = c["rule"] == "standard.unknown" and (c.get("facts") or {}).get("accepted") is True
+        rows.append({**c, "css": "warn" if warns else css.get(c["outcome"], ""), "warns": warns,
+                     "label": rule_label(standard, c["rule"], lang()), "actual": actual,
+                     "required": required})
     return rows
 
 

@@ -47,12 +47,14 @@ def my_qualification(person: Person, *, as_of: dt.date, level: int | None) -> di
     full_row = next((row for row in presenters.decision_rows(standard, full) if row["level"] == target), None)
     groups = {}
     if full_row is not None:
-        groups = {kind: _group(full_row["checks"], kind) for kind in ("gates", "evidence", "behaviour")}
+        groups = {kind: _group(full_row["checks"], kind) for kind in ("gates", "evidence", "behaviour",
+                                                                      "standard")}
     todo = 0
     if groups:
         todo = (len(groups["gates"]["failed"]) + len(groups["gates"]["missing"])
                 + len(groups["evidence"]["failed"]) + len(groups["evidence"]["missing"])
-                + len(groups["behaviour"]["failed"]) + (1 if groups["behaviour"]["missing"] else 0))
+                + len(groups["behaviour"]["failed"]) + (1 if groups["behaviour"]["missing"] else 0)
+                + len(groups["standard"]["missing"]))  # an unknown part: see the level's warnings
     asks = level_asks(standard, target) if target is not None else None
     context.update({
         "standard_name": presenters.text(standard.name),

@@ -22,7 +22,7 @@ from qualify.core.text import Text
 from qualify.formats.decisions import rule_label as engine_rule_label
 from qualify.services.people_decisions import LevelAsks, exam_sittings, open_checks
 from qualify.web.language import lang
-from qualify.web.people.figures import figures, months_text, progress
+from qualify.web.people.facts_text import figures, level_warnings, months_text, progress
 
 LEVEL_OUTCOME_LABELS = {
     LevelOutcome.eligible.value: gettext_lazy("eligible"),
@@ -53,13 +53,17 @@ def rule_label(standard: Standard, rule: str) -> str:
         "family_experience": _("Job-family experience"),
         "performance": _("Performance"),
         "knowledge": _("Knowledge (exams)"),
+        "standard.unknown": _("Unknown part of the standard"),
     }
     return labels.get(rule) or engine_rule_label(standard, rule, lang())
 
 
 def rule_group(rule: str) -> str:
     """``gates`` (experience, performance, knowledge: what screening checks), ``evidence`` (a module's
-    measurement standard) or ``behaviour`` (an element rated by assessors)."""
+    measurement standard), ``behaviour`` (an element rated by assessors) or ``standard`` (a part of
+    the level's standard that its source does not give)."""
+    if rule == "standard.unknown":
+        return "standard"
     if rule.startswith("behaviour:"):
         return "behaviour"
     if rule.startswith("measure:"):
@@ -74,6 +78,8 @@ def rule_kind(rule: str) -> str:
         return str(_("Evidence"))
     if rule == "knowledge":
         return str(_("Knowledge"))
+    if rule == "standard.unknown":
+        return str(_("Standard"))
     return str(_("Gate condition"))
 
 
@@ -87,19 +93,21 @@ def level_name(standard: Standard, number: int) -> str:
 
 def check_row(standard: Standard, check: Check, level: int) -> dict[str, Any]:
     outcome = check.outcome.value
-    actual, required = figures(standard, level, check.rule, check.actual, check.required, lang())
+    facts = check.facts_json()
+    actual, required = figures(standard, level, check.rule, facts, check.actual, check.required, lang())
     return {
         "rule": check.rule,
         "label": rule_label(standard, check.rule),
         "kind": rule_kind(check.rule),
         "kind_group": rule_group(check.rule),
         "outcome": outcome,
-        "outcome_label": CHECK_OUTCOME_LABELS[outcome],
-        "css": CHECK_OUTCOME_CLASSES[outcome],
-        "mark": CHECK_MARKS[outcome],
+        "outcome_label": _("pass, with a warning") if check.warns else CHECK_OUTCOME_LABELS[outcome],
+        "css": "warn" if check.warns else CHECK_OUTCOME_CLASSES[outcome],
+        "mark": "!" if check.warns else CHECK_MARKS[outcome],
         "actual": actual,
         "required": required,
-        "progress": progress(standard, level, check.rule, check.actual, check.required, lang()),
+        "progress": progress(standard, level, check.rule, facts, lang()),
+        "warns": check.warns,
         "message": check.message(lang()),
         "todo": check.gap(lang()) if check.outcome is not CheckOutcome.passed else "",
     }
@@ -119,6 +127,7 @@ def level_row(standard: Standard, level: LevelDecision, current_level: int) -> d
         "open": [check_row(standard, c, level.level) for c in open_checks(level)],
         "is_current": level.level == current_level,
         "is_next": level.level == current_level + 1,
+        "warnings": level_warnings(standard, level.level, lang()),
     }
 
 
@@ -132,6 +141,7 @@ def gap_groups(level: dict[str, Any] | None) -> dict[str, Any]:
     open_ = level["open"] if level is not None else []
     behaviour = [c for c in open_ if c["kind_group"] == "behaviour"]
     groups: dict[str, Any] = {
+        "standard": [c for c in open_ if c["kind_group"] == "standard"],
         "gates": [c for c in open_ if c["kind_group"] == "gates"],
         "evidence": [c for c in open_ if c["kind_group"] == "evidence"],
         "behaviour_failed": [c for c in behaviour if c["outcome"] == "fail"],
