@@ -67,3 +67,20 @@ def mode() -> str:
 def home() -> Path:
     """The directory for the SQLite file, collected static files and the demo's secret."""
     return Path(get("QUALIFY_HOME", "") or Path.cwd() / "var")
+
+
+def audit_keys(value: str) -> list[tuple[str, str]]:
+    """``QUALIFY_AUDIT_KEYS``: ``id:secret`` pairs separated by commas, newest first."""
+    pairs: list[tuple[str, str]] = []
+    for number, item in enumerate((part.strip() for part in value.split(",")), start=1):
+        if not item:
+            continue
+        key_id, sep, secret = item.partition(":")
+        key_id, secret = key_id.strip(), secret.strip()
+        if not sep or not key_id or len(secret) < 16:
+            raise ConfigError(f"QUALIFY_AUDIT_KEYS, item {number}: expected ID:SECRET with a secret of "
+                              "at least 16 characters")
+        if any(key_id == known for known, _ in pairs):
+            raise ConfigError(f"QUALIFY_AUDIT_KEYS, item {number}: the key id {key_id} is listed twice")
+        pairs.append((key_id, secret))
+    return pairs

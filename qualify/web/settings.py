@@ -35,6 +35,10 @@ if QUALIFY_SECRET_MISSING:
         raise ImproperlyConfigured("SECRET_KEY is not set (environment or QUALIFY_CONFIG file)")
     SECRET_KEY = "qualify-dev-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 dev/test only
 
+# The audit chain's keys (``id:secret`` pairs, newest first), kept outside the database; without any,
+# a key derived from SECRET_KEY signs the chain (qualify.web.accounts.audit.keyring).
+QUALIFY_AUDIT_KEYS = config.audit_keys(config.get("QUALIFY_AUDIT_KEYS", ""))
+
 DEBUG = config.flag("QUALIFY_DEBUG")
 _hosts = config.get("QUALIFY_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()]

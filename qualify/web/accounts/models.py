@@ -91,6 +91,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(_("key"), max_length=64, blank=True, default="",
+                              help_text=_("The audit key this entry's hash was made with."))
 
     class Meta:
         verbose_name = _("audit entry")
