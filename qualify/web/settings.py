@@ -11,6 +11,8 @@ Every value comes from the environment or the config file (see ``qualify.web.con
 
 from __future__ import annotations
 
+import datetime as dt
+import ipaddress
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # its bundled Swagger UI: the API docs work offline
+    "axes",  # login throttling
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,7 @@ MIDDLEWARE = [
     "qualify.web.accounts.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "qualify.web.urls"
@@ -138,9 +142,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (stored in the database, so it holds across processes and hosts).
-QUALIFY_LOGIN_FAILURES = int(config.get("QUALIFY_LOGIN_FAILURES", "5"))
-QUALIFY_LOGIN_WINDOW_MINUTES = int(config.get("QUALIFY_LOGIN_WINDOW_MINUTES", "15"))
+# Login throttling by django-axes, stored in the database (holds across processes and hosts): after
+# QUALIFY_LOGIN_FAILURES failures for one account (from any address) or from one address (for any
+# accounts), logins are refused for QUALIFY_LOGIN_WINDOW_MINUTES after the last failure. The axes
+# backend comes first so that a locked-out login is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(config.get("QUALIFY_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(config.get("QUALIFY_LOGIN_WINDOW_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # a login to one's own account must not clear an address's failures
+AXES_CLIENT_IP_CALLABLE = "qualify.web.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "qualify.web.accounts.throttle.locked_out"
+AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); none unless behind one.
+QUALIFY_TRUSTED_PROXIES = [
+    ipaddress.ip_network(item.strip(), strict=False)
+    for item in config.get("QUALIFY_TRUSTED_PROXIES",
+                           "127.0.0.1,::1" if config.flag("QUALIFY_BEHIND_PROXY") else "").split(",")
+    if item.strip()
+]
 
 # --- sessions, cookies, headers ------------------------------------------------------------------
 

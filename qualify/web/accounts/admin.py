@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from qualify.web.accounts.admin_audit import AuditedAdmin, snapshot
 from qualify.web.accounts.audit import record
 from qualify.web.accounts.forms import ProfileForm
-from qualify.web.accounts.models import ApiToken, AuditEntry, LoginAttempt, Profile
+from qualify.web.accounts.models import ApiToken, AuditEntry, Profile
 
 User = get_user_model()
 
@@ -83,13 +83,4 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "ip"]
-    readonly_fields = ["at", "username", "ip"]
-
-    def has_add_permission(self, request: Any) -> bool:
         return False

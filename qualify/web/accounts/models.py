@@ -60,22 +60,6 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class LoginAttempt(models.Model):
-    """A failed login, kept to throttle guessing (in the database: holds across processes)."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    username = models.CharField(max_length=150)
-    ip = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
-        indexes = [models.Index(fields=["username", "ip", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"
-
-
 class AuditEntry(models.Model):
     """One recorded change: who, when, what, before and after. Each entry carries the hash of the
     one before it, so an edited or deleted entry breaks the chain (``audit.verify``)."""
