@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "qualify.web.accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qualify.web.accounts.middleware.IdleTimeoutMiddleware",  # after messages: it says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -166,6 +167,8 @@ QUALIFY_TRUSTED_PROXIES = [
 # --- sessions, cookies, headers ------------------------------------------------------------------
 
 SESSION_COOKIE_AGE = int(config.get("QUALIFY_SESSION_HOURS", "8")) * 3600
+# A session not used for this long ends too (qualify.web.accounts.middleware.IdleTimeoutMiddleware).
+QUALIFY_SESSION_IDLE_SECONDS = int(config.get("QUALIFY_SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -250,6 +253,10 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = config.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(config.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = config.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = config.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = config.flag("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = config.get("DEFAULT_FROM_EMAIL", "qualify@localhost")
 
 LOGGING = {

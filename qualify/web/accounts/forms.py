@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qualify.web.accounts.models import ROLE_LABELS, ROLES, Profile
 from qualify.web.accounts.throttle import throttled_message
+from qualify.web.accounts.tokens import DEFAULT_TOKEN_DAYS, TOKEN_DAYS
 
 
 class ThrottledLoginMixin:
@@ -41,6 +42,9 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100,
                            help_text=_("What the token is for, e.g. “nightly HR sync”."))
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=DEFAULT_TOKEN_DAYS,
+                                  required=False, empty_value=DEFAULT_TOKEN_DAYS,
+                                  choices=[(d, _("%(days)d days") % {"days": d}) for d in TOKEN_DAYS])
 
 
 def _families() -> list[tuple[str, str]]:
