@@ -27,12 +27,13 @@ app = typer.Typer(
 
 def _register() -> None:
     # Each face of the CLI lives in its own module and adds its commands here.
-    from qualify.cli import assess, audit, standard, web
+    from qualify.cli import assess, audit, backup, standard, web
 
     standard.register(app)
     assess.register(app)
     web.register(app)
     audit.register(app)
+    backup.register(app)
 
 
 def error_language(argv: list[str]) -> Lang:

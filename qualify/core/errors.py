@@ -128,6 +128,16 @@ class ErrorCode(StrEnum):
     UNKNOWN_USER = "unknown-user"
     PASSWORD_MISMATCH = "password-mismatch"  # noqa: S105  (an error code, not a password)
     WEAK_PASSWORD = "weak-password"  # noqa: S105  (an error code, not a password)
+    # operations: the audit record's checkpoints, backup and restore
+    BAD_CHECKPOINT = "bad-checkpoint"
+    CANNOT_WRITE = "cannot-write"
+    BAD_BACKUP = "bad-backup"
+    BACKUP_ENGINE = "backup-engine"
+    BACKUP_UNSUPPORTED = "backup-unsupported"
+    BACKUP_TARGET_EXISTS = "backup-target-exists"
+    RESTORE_TARGET_NOT_EMPTY = "restore-target-not-empty"
+    BACKUP_FAILED = "backup-failed"
+    TOOL_MISSING = "tool-missing"
 
     @property
     def kind(self) -> ErrorKind:
@@ -149,7 +159,8 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.SPREAD_NEEDS_COMMENT, ErrorCode.FILE_EMPTY, ErrorCode.FILE_TOO_LARGE,
         ErrorCode.FILE_TYPE_REFUSED, ErrorCode.TOO_MANY_FILES, ErrorCode.UPLOADS_TOTAL_TOO_LARGE,
         ErrorCode.BAD_CONFIG, ErrorCode.NO_SECRET, ErrorCode.WEAK_SECRET, ErrorCode.BAD_ROLE,
-        ErrorCode.PASSWORD_MISMATCH, ErrorCode.WEAK_PASSWORD,
+        ErrorCode.PASSWORD_MISMATCH, ErrorCode.WEAK_PASSWORD, ErrorCode.BAD_CHECKPOINT, ErrorCode.BAD_BACKUP,
+        ErrorCode.BACKUP_ENGINE, ErrorCode.BACKUP_UNSUPPORTED,
     ),
     ErrorKind.FORBIDDEN: (
         ErrorCode.FORBIDDEN, ErrorCode.ROLE_MAY_NOT_DO_ACTION, ErrorCode.ASSESSOR_IS_APPLICANT,
@@ -166,7 +177,8 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.NOTICE_NOT_OVER, ErrorCode.PANEL_ALREADY_SCORING, ErrorCode.RATINGS_PENDING,
         ErrorCode.RATINGS_INCOMPLETE, ErrorCode.CONSOLIDATION_INCOMPLETE, ErrorCode.NOTHING_TO_PUBLISH,
         ErrorCode.PASSED, ErrorCode.NOT_PASSED, ErrorCode.FROZEN_STANDARD_ALTERED,
-        ErrorCode.IMPORT_NOT_APPLICABLE, ErrorCode.PORT_IN_USE,
+        ErrorCode.IMPORT_NOT_APPLICABLE, ErrorCode.PORT_IN_USE, ErrorCode.BACKUP_TARGET_EXISTS,
+        ErrorCode.RESTORE_TARGET_NOT_EMPTY,
     ),
     ErrorKind.UNAUTHENTICATED: (ErrorCode.UNAUTHENTICATED,),
     ErrorKind.METHOD_NOT_ALLOWED: (ErrorCode.METHOD_NOT_ALLOWED,),
@@ -174,7 +186,8 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
     ErrorKind.THROTTLED: (ErrorCode.THROTTLED,),
     ErrorKind.INTERNAL: (
         ErrorCode.INTERNAL_ERROR, ErrorCode.NO_BATCH, ErrorCode.BATCH_RESULT, ErrorCode.NOT_MIGRATED,
-        ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.SERVER_FAILED, ErrorCode.NO_WORKER,
+        ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.SERVER_FAILED, ErrorCode.NO_WORKER, ErrorCode.CANNOT_WRITE,
+        ErrorCode.BACKUP_FAILED, ErrorCode.TOOL_MISSING,
     ),
 }
 _KIND: dict[ErrorCode, ErrorKind] = {code: kind for kind, codes in _KINDS.items() for code in codes}

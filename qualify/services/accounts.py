@@ -8,6 +8,7 @@ A refused request says every problem at once and writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from contextlib import AbstractContextManager
@@ -19,6 +20,9 @@ from qualify.core.errors import InvalidInput, Problem, QualifyError
 ROLES = ("employee", "manager", "assessor", "hr", "admin")
 KEY_PREFIX = "qk_"
 TOKEN_NAME_MAX = 100
+TOKEN_DAYS = (30, 90, 180, 365)
+"""How long a token may be valid, in days (the choices offered; 90 by default)."""
+DEFAULT_TOKEN_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class TokenMade:
     name: str
     prefix: str
     key: str
+    expires: dt.datetime
 
 
 class AccountStore(Protocol):
@@ -55,7 +60,7 @@ class AccountStore(Protocol):
     def save_account(self, account: AccountInput, password: str) -> int:
         """Create or update the account with that name, its roles, scope and password; its id."""
 
-    def add_token(self, user: Any, name: str, prefix: str, key_hash: str) -> int: ...
+    def add_token(self, user: Any, name: str, prefix: str, key_hash: str, expires: dt.datetime) -> int: ...
     def audit(
         self, actor: Any, action: str, obj_type: str, obj_id: object, before: Any, after: Any
     ) -> None: ...
@@ -197,23 +202,26 @@ def _token_name(name: str) -> str:
 
 
 def make_token(
-    store: AccountStore, actor: Any, user: Any, username: str, name: str, *, via: str = ""
+    store: AccountStore, actor: Any, user: Any, username: str, name: str, *, via: str = "",
+    days: int = DEFAULT_TOKEN_DAYS,
 ) -> TokenMade:
-    """A new API token for ``user`` (named ``username``), recorded in the audit record (its prefix,
-    never its key)."""
+    """A new API token for ``user`` (named ``username``), valid for ``days``, recorded in the audit
+    record (its prefix and expiry, never its key)."""
     name = _token_name(name)
     key = new_key()
     prefix = key[:10]
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
     with store.atomic():
-        token_id = store.add_token(user, name, prefix, hash_key(key))
-        after = {"user": username, "name": name, "prefix": prefix}
+        token_id = store.add_token(user, name, prefix, hash_key(key), expires)
+        after = {"user": username, "name": name, "prefix": prefix, "expires": expires.isoformat()}
         if via:
             after["via"] = via
         store.audit(actor, "token.create", "ApiToken", token_id, None, after)
-    return TokenMade(id=token_id, name=name, prefix=prefix, key=key)
+    return TokenMade(id=token_id, name=name, prefix=prefix, key=key, expires=expires)
 
 
-def make_token_for(store: AccountStore, actor: Any, username: str, name: str, *, via: str = "") -> TokenMade:
+def make_token_for(store: AccountStore, actor: Any, username: str, name: str, *, via: str = "",
+                   days: int = DEFAULT_TOKEN_DAYS) -> TokenMade:
     """``make_token`` for the active account named ``username`` (``unknown-user`` otherwise)."""
     name = _token_name(name)
     user = store.active_user(username)
@@ -223,4 +231,4 @@ def make_token_for(store: AccountStore, actor: Any, username: str, name: str, *,
             message_en=f"no active account {username!r}",
             message_zh=f"没有有效账号 {username!r}",
         )
-    return make_token(store, actor, user, username, name, via=via)
+    return make_token(store, actor, user, username, name, via=via, days=days)

@@ -15,6 +15,7 @@ Modes (``QUALIFY_MODE``): ``serve`` (production: secure cookies, a secret is req
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 import zoneinfo
@@ -101,12 +102,19 @@ class QualifySettings(BaseSettings):
     QUALIFY_SESSION_HOURS: int = Field(default=8, ge=1)
     QUALIFY_LOGIN_FAILURES: int = Field(default=5, ge=1)
     QUALIFY_LOGIN_WINDOW_MINUTES: int = Field(default=15, ge=1)
+    QUALIFY_TRUSTED_PROXIES: str | None = None
+    QUALIFY_SESSION_IDLE_MINUTES: int = Field(default=30, ge=1)
+    QUALIFY_AUDIT_KEYS: str = ""
     QUALIFY_UPLOAD_MAX_MB: int = Field(default=20, ge=1)
     QUALIFY_EVIDENCE_MAX_FILES: int = Field(default=50, ge=1)
     QUALIFY_EVIDENCE_MAX_TOTAL_MB: int = Field(default=100, ge=1)
     TIME_ZONE: str = "Asia/Shanghai"
     QUALIFY_STATIC_ROOT: Path | None = None
     EMAIL_HOST: str = ""
+    EMAIL_PORT: int = Field(default=25, ge=1)
+    EMAIL_HOST_USER: str = ""
+    EMAIL_HOST_PASSWORD: str = ""
+    EMAIL_USE_TLS: bool = False
     DEFAULT_FROM_EMAIL: str = "qualify@localhost"
     QUALIFY_LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     QUALIFY_ACCESS_LOG: bool = True
@@ -197,3 +205,36 @@ def mode() -> str:
 def home() -> Path:
     """The directory for the SQLite file, collected static files and the demo's secret."""
     return settings().home
+
+
+def audit_keys(value: str) -> list[tuple[str, str]]:
+    """``QUALIFY_AUDIT_KEYS``: ``id:secret`` pairs separated by commas, newest first."""
+    pairs: list[tuple[str, str]] = []
+    for number, item in enumerate((part.strip() for part in value.split(",")), start=1):
+        if not item:
+            continue
+        key_id, sep, secret = item.partition(":")
+        key_id, secret = key_id.strip(), secret.strip()
+        if not sep or not key_id or len(secret) < 16:
+            raise ConfigError(f"QUALIFY_AUDIT_KEYS, item {number}: expected ID:SECRET with a secret of "
+                              "at least 16 characters",
+                              f"QUALIFY_AUDIT_KEYS 第 {number} 项：应为 ID:SECRET，密钥至少 16 个字符")
+        if any(key_id == known for known, _ in pairs):
+            raise ConfigError(f"QUALIFY_AUDIT_KEYS, item {number}: the key id {key_id} is listed twice",
+                              f"QUALIFY_AUDIT_KEYS 第 {number} 项：密钥编号 {key_id} 重复")
+        pairs.append((key_id, secret))
+    return pairs
+
+
+def networks(name: str, value: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of addresses or networks (``10.0.0.0/8``); one bad item is one line."""
+    found = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not an IP address or network",
+                              f"{name}：{item!r} 不是 IP 地址或网段") from None
+    return found

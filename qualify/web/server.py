@@ -109,4 +109,24 @@ def run_gunicorn(options: dict[str, Any]) -> None:
             return application
 
     sys.argv = sys.argv[:1]  # gunicorn reads sys.argv; the options above are all it should see
+    _no_server_banner()
     Application().run()
+
+
+def _no_server_banner() -> None:
+    """Answers carry no ``Server:`` header naming the software and its version.
+
+    gunicorn has no setting for it: its responses write the header in ``default_headers``, whose
+    result is filtered here (checked by ``tests/e2e/test_demo_serve.py``).
+    """
+    from gunicorn.http.wsgi import Response
+
+    if getattr(Response.default_headers, "_qualify_no_banner", False):
+        return
+    original = Response.default_headers
+
+    def default_headers(self: Any) -> list[str]:
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers._qualify_no_banner = True  # type: ignore[attr-defined]  # a marker, set once
+    Response.default_headers = default_headers  # see the docstring

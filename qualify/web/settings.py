@@ -11,6 +11,7 @@ Every value comes from the environment or the config file (see ``qualify.web.con
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,10 @@ if QUALIFY_SECRET_MISSING:
         raise ImproperlyConfigured("SECRET_KEY is not set (environment or QUALIFY_CONFIG file)")
     SECRET_KEY = "qualify-dev-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105 dev/test only
 
+# The audit chain's keys (``id:secret`` pairs, newest first), kept outside the database; without any,
+# a key derived from SECRET_KEY signs the chain (qualify.web.accounts.audit.keyring).
+QUALIFY_AUDIT_KEYS = config.audit_keys(ENV.QUALIFY_AUDIT_KEYS)
+
 DEBUG = ENV.QUALIFY_DEBUG
 ALLOWED_HOSTS = [h.strip() for h in ENV.QUALIFY_ALLOWED_HOSTS.split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in ENV.QUALIFY_CSRF_TRUSTED_ORIGINS.split(",") if o.strip()]
@@ -60,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # its bundled Swagger UI: the API docs work offline
+    "axes",  # login throttling
 ]
 
 MIDDLEWARE = [
@@ -72,8 +78,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "qualify.web.accounts.middleware.ProfileLanguageMiddleware",
+    "qualify.web.accounts.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qualify.web.accounts.middleware.IdleTimeoutMiddleware",  # after messages: it says why
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "qualify.web.urls"
@@ -136,13 +146,29 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling (stored in the database, so it holds across processes and hosts).
-QUALIFY_LOGIN_FAILURES = ENV.QUALIFY_LOGIN_FAILURES
-QUALIFY_LOGIN_WINDOW_MINUTES = ENV.QUALIFY_LOGIN_WINDOW_MINUTES
+# Login throttling by django-axes, stored in the database (holds across processes and hosts): after
+# QUALIFY_LOGIN_FAILURES failures for one account (from any address) or from one address (for any
+# accounts), logins are refused for QUALIFY_LOGIN_WINDOW_MINUTES after the last failure. The axes
+# backend comes first so that a locked-out login is refused before its password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = ENV.QUALIFY_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=ENV.QUALIFY_LOGIN_WINDOW_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # a login to one's own account must not clear an address's failures
+AXES_CLIENT_IP_CALLABLE = "qualify.web.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "qualify.web.accounts.throttle.locked_out"
+AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); none unless behind one.
+QUALIFY_TRUSTED_PROXIES = config.networks(
+    "QUALIFY_TRUSTED_PROXIES",
+    ENV.QUALIFY_TRUSTED_PROXIES if ENV.QUALIFY_TRUSTED_PROXIES is not None
+    else ("127.0.0.1,::1" if ENV.QUALIFY_BEHIND_PROXY else ""))
 
 # --- sessions, cookies, headers ------------------------------------------------------------------
 
 SESSION_COOKIE_AGE = ENV.QUALIFY_SESSION_HOURS * 3600
+# A session not used for this long ends too (qualify.web.accounts.middleware.IdleTimeoutMiddleware).
+QUALIFY_SESSION_IDLE_SECONDS = ENV.QUALIFY_SESSION_IDLE_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -154,6 +180,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts only from the app itself, no
+# inline script anywhere (the pages' scripts are static files), no frames, forms post only here.
+# Inline style attributes are allowed: a few bars set their width from data.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 _secure_cookies = MODE == "serve" and not ENV.QUALIFY_INSECURE_COOKIES
 SESSION_COOKIE_SECURE = _secure_cookies
@@ -210,6 +253,10 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = ENV.EMAIL_HOST or "localhost"
+EMAIL_PORT = ENV.EMAIL_PORT
+EMAIL_HOST_USER = ENV.EMAIL_HOST_USER
+EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
+EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
 LOGGING = {

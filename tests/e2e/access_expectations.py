@@ -82,6 +82,12 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:logout": expect(default=405, anonymous=405),  # logging out is a POST
     "accounts:tokens": expect(),
     "accounts:revoke-token": expect(default=405, kwargs=_token),  # a POST; GET is refused
+    "accounts:password-change": expect(),
+    # Asking for a reset and following its link need no login (a wrong link says so, 200).
+    "accounts:password-reset": expect(default=200, anonymous=200),
+    "accounts:password-reset-sent": expect(default=200, anonymous=200),
+    "accounts:password-reset-confirm": expect(default=200, anonymous=200,
+                                              kwargs={"uidb64": "MQ", "token": "set-password"}),
     "set_language": expect(default=302, anonymous=302, query="next=/"),
     # --- import (HR) -------------------------------------------------------------------------------
     "imports:upload": hr_only(),

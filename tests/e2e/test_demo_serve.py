@@ -151,6 +151,8 @@ def test_serve_sends_secure_cookies_and_headers_and_serves_its_own_static_files(
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+    assert "Server" not in headers  # no banner naming the software and its version
+    assert "no-store" in headers["Cache-Control"]
     cookie = headers["Set-Cookie"]
     assert "csrftoken=" in cookie and "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "demo-banner" not in body

@@ -86,25 +86,57 @@ def test_logging_in_with_the_right_password_starts_a_session(users: dict[str, An
     assert client.get("/api/accounts/me").json()["roles"] == ["hr"]
 
 
-def test_five_failed_logins_lock_the_account_for_that_address_even_with_the_right_password(
-        users: dict[str, Any]) -> None:
+def test_five_failed_logins_lock_the_account_even_with_the_right_password(users: dict[str, Any]) -> None:
     client = Client()
-    for _ in range(5):
-        response = client.post("/accounts/login/", {"username": "hr", "password": "wrong"})
-        assert response.status_code == 200
+    statuses = [client.post("/accounts/login/", {"username": "hr", "password": "wrong"}).status_code
+                for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks
     response = client.post("/accounts/login/", {"username": "hr", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "_auth_user_id" not in client.session
     assert response.context["form"].errors["__all__"][0].startswith(("Too many", "登录失败次数过多"))
 
 
-def test_failed_logins_from_another_address_do_not_lock_this_one(users: dict[str, Any]) -> None:
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    for _ in range(5):
-        other.post("/accounts/login/", {"username": "hr", "password": "wrong"})
+def test_failed_logins_from_many_addresses_lock_the_account_everywhere(users: dict[str, Any]) -> None:
+    for n in range(5):
+        Client(REMOTE_ADDR=f"10.0.0.{n + 10}").post("/accounts/login/",
+                                                    {"username": "hr", "password": "wrong"})
     here = Client(REMOTE_ADDR="10.0.0.1")
     response = here.post("/accounts/login/", {"username": "hr", "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 429
+    assert "_auth_user_id" not in here.session
+
+
+def test_one_password_sprayed_over_many_accounts_locks_the_address(users: dict[str, Any]) -> None:
+    sprayer = Client(REMOTE_ADDR="10.0.0.66")
+    for name in ["employee", "manager", "assessor", "admin", "nobody"]:
+        sprayer.post("/accounts/login/", {"username": name, "password": "Spring2026!"})
+    response = sprayer.post("/accounts/login/", {"username": "hr", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in sprayer.session
+    elsewhere = Client(REMOTE_ADDR="10.0.0.2")
+    assert elsewhere.post("/accounts/login/", {"username": "hr", "password": PASSWORD}).status_code == 302
+
+
+def test_a_forwarded_address_counts_only_through_a_trusted_proxy(users: dict[str, Any],
+                                                                settings: Any) -> None:
+    import ipaddress
+
+    settings.QUALIFY_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1/32")]
+    # A client talking to the app directly cannot rotate X-Forwarded-For to escape the lock.
+    for n in range(5):
+        Client(REMOTE_ADDR="10.0.0.77", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(
+            "/accounts/login/", {"username": f"guess{n}", "password": "wrong"})
+    direct = Client(REMOTE_ADDR="10.0.0.77", HTTP_X_FORWARDED_FOR="192.0.2.99")
+    assert direct.post("/accounts/login/", {"username": "hr", "password": PASSWORD}).status_code == 429
+    # Through the proxy, the address the proxy saw is the client's: others behind it are not locked.
+    for n in range(5):
+        Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7").post(
+            "/accounts/login/", {"username": f"guess{n}", "password": "wrong"})
+    spoofed = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8, 198.51.100.7")
+    assert spoofed.post("/accounts/login/", {"username": "hr", "password": PASSWORD}).status_code == 429
+    other = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert other.post("/accounts/login/", {"username": "hr", "password": PASSWORD}).status_code == 302
 
 
 def test_the_admin_login_is_throttled_too(users: dict[str, Any]) -> None:
@@ -112,7 +144,7 @@ def test_the_admin_login_is_throttled_too(users: dict[str, Any]) -> None:
     for _ in range(5):
         client.post("/admin/login/", {"username": "admin", "password": "wrong"})
     response = client.post("/admin/login/", {"username": "admin", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
 

@@ -67,7 +67,8 @@ def test_token_prints_a_key_that_signs_in_and_records_it_by_prefix(
     assert user_for_key(key) == users["hr"]
     token = ApiToken.objects.get()
     entry = AuditEntry.objects.get(action="token.create")
-    assert entry.after == {"user": "hr", "name": "nightly", "prefix": token.prefix, "via": "cli"}
+    assert entry.after == {"user": "hr", "name": "nightly", "prefix": token.prefix,
+                           "expires": token.expires.isoformat(), "via": "cli"}
     assert key not in str(entry.after)
 
 
@@ -78,4 +79,5 @@ def test_a_token_made_on_the_page_is_recorded_the_same_way(client_for: Any) -> N
     token = ApiToken.objects.get()
     entry = AuditEntry.objects.get(action="token.create")
     assert entry.actor_name == "hr"
-    assert entry.after == {"user": "hr", "name": "sync", "prefix": token.prefix}
+    assert entry.after == {"user": "hr", "name": "sync", "prefix": token.prefix,
+                           "expires": token.expires.isoformat()}

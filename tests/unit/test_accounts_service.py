@@ -53,7 +53,7 @@ class FakeStore:
         self.saved.append((account, password))
         return self.users.setdefault(account.username, len(self.users) + 1)
 
-    def add_token(self, user: Any, name: str, prefix: str, key_hash: str) -> int:
+    def add_token(self, user: Any, name: str, prefix: str, key_hash: str, expires: Any = None) -> int:
         self.tokens.append((user, name, prefix, key_hash))
         return len(self.tokens)
 
@@ -133,7 +133,8 @@ def test_a_token_is_stored_as_a_hash_of_its_key_and_recorded_by_its_prefix() -> 
             "ApiToken",
             made.id,
             None,
-            {"user": "ops", "name": "sync", "prefix": made.prefix, "via": "cli"},
+            {"user": "ops", "name": "sync", "prefix": made.prefix, "expires": made.expires.isoformat(),
+             "via": "cli"},
         )
     ]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from qualify.web.accounts.audit import record, snapshot
 from qualify.web.accounts.base_admin import AuditedAdmin, ReadOnlyAdmin
 from qualify.web.accounts.forms import ProfileForm
-from qualify.web.accounts.models import ApiToken, AuditEntry, LoginAttempt, Profile
+from qualify.web.accounts.models import ApiToken, AuditEntry, Profile
 
 User = get_user_model()
 
@@ -74,9 +74,3 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "object_type", "object_id"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor_name", "action"]
-
-
-@admin.register(LoginAttempt)
-class LoginAttemptAdmin(ReadOnlyAdmin):
-    list_display = ["at", "username", "ip"]
-    may_delete = True  # deleting a failed login lifts its throttle

@@ -5,31 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from qualify.services.accounts import DEFAULT_TOKEN_DAYS, TOKEN_DAYS
 from qualify.web.accounts.models import ROLE_LABELS, ROLES, Profile
-from qualify.web.accounts.throttle import clear, client_ip, is_locked
+from qualify.web.accounts.throttle import throttled_message
 
 
 class ThrottledLoginMixin(AuthenticationForm):
-    """Refuses a login for a username and address with too many recent failures, before checking the
-    password, so guessing cannot go on. Failures are counted by the ``user_login_failed`` signal."""
+    """Says why a login was refused when django-axes locked it out (too many failures for the account
+    or from the address): axes refuses before the password is checked, so guessing cannot go on."""
 
     def clean(self) -> dict[str, Any]:
-        username = str(self.cleaned_data.get("username") or "")
-        ip = client_ip(self.request) if self.request is not None else ""
-        if username and is_locked(username, ip):
-            raise forms.ValidationError(
-                _("Too many failed logins. Try again in %(minutes)d minutes."),
-                code="throttled",
-                params={"minutes": settings.QUALIFY_LOGIN_WINDOW_MINUTES},
-            )
-        cleaned: dict[str, Any] = super().clean()
-        if username:
-            clear(username, ip)
+        try:
+            cleaned: dict[str, Any] = super().clean()
+        except forms.ValidationError:
+            if getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(throttled_message(), code="throttled") from None
+            raise
         return cleaned
 
 
@@ -44,6 +39,9 @@ class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100,
                            help_text=_("What the token is for, e.g. “nightly HR sync”."))
+    days = forms.TypedChoiceField(label=_("Valid for"), coerce=int, initial=DEFAULT_TOKEN_DAYS,
+                                  required=False, empty_value=str(DEFAULT_TOKEN_DAYS),
+                                  choices=[(d, _("%(days)d days") % {"days": d}) for d in TOKEN_DAYS])
 
 
 def _families() -> list[tuple[str, str]]:

@@ -51,6 +51,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires = models.DateTimeField(_("expires"), db_index=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -60,21 +61,11 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def expired(self) -> bool:
+        from django.utils import timezone
 
-class LoginAttempt(models.Model):
-    """A failed login, kept to throttle guessing (in the database: holds across processes)."""
-
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    username = models.CharField(max_length=150)
-    ip = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
-        indexes = [models.Index(fields=["username", "ip", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.username}@{self.ip} {self.at:%Y-%m-%d %H:%M}"
+        return self.expires <= timezone.now()
 
 
 class AuditEntry(models.Model):
@@ -92,6 +83,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    key_id = models.CharField(_("key"), max_length=64, blank=True, default="",
+                              help_text=_("The audit key this entry's hash was made with."))
 
     class Meta:
         verbose_name = _("audit entry")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -61,8 +62,9 @@ class OrmAccountStore:
         profile.save()
         return int(user.pk)
 
-    def add_token(self, user: Any, name: str, prefix: str, key_hash: str) -> int:
-        return int(ApiToken.objects.create(user=user, name=name, prefix=prefix, key_hash=key_hash).pk)
+    def add_token(self, user: Any, name: str, prefix: str, key_hash: str, expires: dt.datetime) -> int:
+        return int(ApiToken.objects.create(user=user, name=name, prefix=prefix, key_hash=key_hash,
+                                           expires=expires).pk)
 
     def audit(self, actor: Any, action: str, obj_type: str, obj_id: object, before: Any, after: Any) -> None:
         record(actor, action, obj_type, obj_id, before, after)

@@ -1,28 +1,21 @@
-"""Every user gets a Profile; a failed login is counted for throttling."""
+"""Every user gets a Profile; after login the pages speak the account's language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from qualify.web.accounts.models import Profile
-from qualify.web.accounts.throttle import client_ip, record_failure
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def ensure_profile(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if created and not kwargs.get("raw"):
         Profile.objects.get_or_create(user=instance)
-
-
-@receiver(user_login_failed)
-def count_failure(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    if request is not None:
-        record_failure(str(credentials.get("username", "")), client_ip(request))
 
 
 @receiver(user_logged_in)

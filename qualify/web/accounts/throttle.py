@@ -1,42 +1,60 @@
-"""Login throttling: after N failures for one username from one address within a window, refuse
-further attempts until the window has passed. Counted in the database (works across processes)."""
+"""Login throttling, by django-axes: failures are counted per account across addresses and per address
+across accounts (``AXES_LOCKOUT_PARAMETERS``), in the database, so it holds across processes and hosts.
+
+What is ours: which address a request comes from (a forwarded header counts only when the request
+came through a configured proxy, ``QUALIFY_TRUSTED_PROXIES``), and the answer to a locked-out login
+(the login page again, with the reason in the reader's language, status 429).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import ipaddress
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
-from django.utils import timezone
-
-from qualify.web.accounts.models import LoginAttempt
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; gunicorn's forwarded_allow_ips and
-    # the proxy's X-Forwarded-For handling are documented in the deployment notes.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        if forwarded:
-            return forwarded.split(",")[-1].strip()[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.QUALIFY_TRUSTED_PROXIES)
 
 
-def _window() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.QUALIFY_LOGIN_WINDOW_MINUTES)
+def client_ip(request: Any) -> str:
+    """The client's address: ``REMOTE_ADDR``, unless that is a trusted proxy; then the nearest address
+    in ``X-Forwarded-For`` (read from the right) that is not itself a trusted proxy.
+
+    A client that sends its own ``X-Forwarded-For`` through the proxy only adds addresses on the left,
+    which are never reached while the proxy appends the real one; a client that talks to the app
+    directly is not a trusted proxy, so its header is ignored.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))[:64]
+    if not _trusted(remote):
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop):
+            return hop[:64]
+    return remote
 
 
-def record_failure(username: str, ip: str) -> None:
-    LoginAttempt.objects.create(username=username.strip().lower()[:150], ip=ip)
-    # Forget failures long past, so the table stays small.
-    LoginAttempt.objects.filter(at__lt=timezone.now() - 4 * _window()).delete()
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+               credentials: dict[str, Any] | None = None) -> HttpResponse:
+    """The answer to a login refused for too many failures: the page the view made (its form says why)
+    with status 429, or a short text where the view made none."""
+    if original_response is not None and original_response.status_code == 200:
+        original_response.status_code = 429
+        return original_response
+    message = throttled_message()
+    return HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
 
 
-def is_locked(username: str, ip: str) -> bool:
-    since = timezone.now() - _window()
-    failures = LoginAttempt.objects.filter(username=username.strip().lower()[:150], ip=ip, at__gte=since)
-    return failures.count() >= settings.QUALIFY_LOGIN_FAILURES
+def throttled_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return _("Too many failed logins. Try again in %(minutes)d minutes.") % {"minutes": minutes}
 
-
-def clear(username: str, ip: str) -> None:
-    LoginAttempt.objects.filter(username=username.strip().lower()[:150], ip=ip).delete()

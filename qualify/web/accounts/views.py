@@ -1,13 +1,15 @@
-"""Home, login and logout, the language switch, and API tokens."""
+"""Home, login and logout, the language switch, API tokens, changing and resetting one's password."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -73,7 +75,7 @@ def tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     new_key = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, new_key = create_token(request.user, form.cleaned_data["name"])
+        _, new_key = create_token(request.user, form.cleaned_data["name"], int(form.cleaned_data["days"]))
         form = TokenForm()
     return render(request, "accounts/tokens.html", {
         "form": form,
@@ -91,3 +93,43 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponseRedirect:
     token.delete()
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A user changes their own password (the old one first); other sessions of the account end."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record(self.request.user, "password.change", "User", self.request.user.pk)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the e-mail address of an account and sends it a link to set a new password. The page
+    says the same whether or not an account has that address, so it tells nobody who has one."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: set a new password (the link works once, for a limited time)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        record(form.user, "password.reset", "User", form.user.pk)
+        messages.success(self.request, _("Your password was set. Log in with it."))
+        return response
