@@ -485,3 +485,36 @@ def test_a_decision_is_seen_by_hr_only_until_it_is_published_then_by_the_applica
     app = repo.application(app_id)
     for who in ("employee", "manager", "assessor", "assessor2"):
         assert visible_decision(repo, people[who], app) == made, who
+
+
+def test_a_certificate_shows_among_those_expiring_once_it_is_within_the_warning_period(
+    repo: MemoryCertificationRepository, people: dict[str, svc.Actor], clock: Clock
+) -> None:
+    hr = people["hr"]
+    cycle = open_cycle(repo, hr)
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ALL_MEET, ALL_MEET)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ALL_MEET.items()})
+    svc.decide(repo, hr, app_id)
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    clock.at += dt.timedelta(days=8)
+    certificate = svc.certify(repo, hr, app_id)
+    assert svc.expiring_certificates(repo, hr, today=certificate.valid_from) == []
+    late = certificate.valid_until - dt.timedelta(days=10)
+    assert [c.number for c in svc.expiring_certificates(repo, hr, today=late)] == [certificate.number]
+    with pytest.raises(QualifyError):
+        svc.expiring_certificates(repo, people["employee"], today=late)
+
+
+def test_hr_rejects_an_application_with_a_reason_the_store_keeps(
+    repo: MemoryCertificationRepository, people: dict[str, svc.Actor]
+) -> None:
+    cycle = open_cycle(repo, people["hr"])
+    app_id = submitted_application(repo, people, cycle)
+    with pytest.raises(QualifyError) as caught:
+        svc.reject(repo, people["hr"], app_id, "  ")
+    assert caught.value.code == "reject-reason-required"
+    svc.reject(repo, people["hr"], app_id, "the evidence is from another job family")
+    assert repo.application(app_id).state is ApplicationState.rejected
+    assert repo.application_extra(app_id)["close_reason"] == "the evidence is from another job family"
