@@ -319,7 +319,7 @@ def _above_maximum(typed: pl.DataFrame, standard: Standard) -> pl.DataFrame:
     maxes = {e.code: float(e.max_score) for e in standard.knowledge.exams}
     top = pl.col("exam").replace_strict(maxes, default=None, return_dtype=pl.Float64)
     return (typed.lazy()
-            .filter(pl.col("score") > top)
+            .filter(pl.col("score").is_finite() & (pl.col("score") > top))
             .select(pl.lit("exams").alias("sheet"), pl.col(ROW).alias("row"), pl.lit("score").alias("column"),
                     pl.lit("above-maximum").alias("code"), pl.col("score").cast(pl.String).alias("value"),
                     pl.concat_str(pl.col("exam"), pl.lit("="), top.cast(pl.String)).alias("detail"))

@@ -11,8 +11,10 @@ line naming the file when:
   (default 200);
 - an entry inflates more than ``QUALIFY_XLSX_MAX_RATIO`` times its compressed size (default 200; XML
   that people write compresses 5-50 times, a zip bomb of zeros about 1,000 times);
-- a worksheet declares more than ``QUALIFY_XLSX_MAX_CELLS`` cells (default 10 million: the reader
-  reserves about 32 bytes for every declared cell before reading any).
+- a worksheet declares, or its cells span, more than ``QUALIFY_XLSX_MAX_CELLS`` cells (default 10
+  million: the reader reserves about 32 bytes for every cell of the rectangle from the first used cell
+  to the last, so one cell at ``XFD1048576`` would cost 512 GB). The span is found by streaming the
+  worksheet's XML (already known to be within the size limit) in 1 MB chunks.
 
 The limits are read from the environment on each call, so a deployment can raise them.
 """
@@ -25,6 +27,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from qualify.core.errors import InvalidInput, Problem
 
@@ -80,6 +83,46 @@ def declared_cells(head: bytes) -> int | None:
     return rows * columns
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
+_WIDE_COLUMNS = (re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{3,})\d"),
+                 re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{2})\d"))
+_LETTERS = [chr(c).encode() for c in range(ord("Z"), ord("A") - 1, -1)]
+CHUNK = 1 << 20
+_OVERLAP = 256  # a tag cut between two chunks is seen whole in the next
+
+
+def used_extent(head: bytes, stream: IO[bytes]) -> tuple[int, int]:
+    """The last row and the last column a worksheet's cells use (its first cell taken as A1), from
+    its XML read in chunks: calamine reserves the whole rectangle, so one cell at ``XFD1048576`` costs
+    17 billion. Rows come from the ``<row r=…>`` tags and from cell references further down than them;
+    columns from the widest cell references."""
+    last_row = last_column = 0
+    data = head
+    while True:
+        rows = _ROW_TAG.findall(data)
+        if rows:
+            last_row = max(last_row, max(map(int, rows)))
+        far = re.findall(rb"<(?:\w+:)?c\s[^>]*?r=\"[A-Z]{1,3}(\d{%d,9})\"" % (len(str(last_row)) + 1), data)
+        if far:
+            last_row = max(last_row, max(map(int, far)))
+        last_column = max(last_column, _widest_column(data))
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            return last_row, last_column
+        data = data[-_OVERLAP:] + chunk
+
+
+def _widest_column(data: bytes) -> int:
+    for pattern in _WIDE_COLUMNS:
+        found = set(pattern.findall(data))
+        if found:
+            return max(_column_number(c.decode()) for c in found)
+    for letter in _LETTERS:  # one letter: the last one used, found without a regular expression
+        if data.find(b'r="' + letter) >= 0:
+            return _column_number(letter.decode())
+    return 0
+
+
 def _refusal(file: str, code: str, en: str, zh: str) -> InvalidInput:
     problem = Problem(code=code, message_en=en, message_zh=zh, file=file)
     error = InvalidInput([problem], source=file)
@@ -133,13 +176,18 @@ def check_workbook(path: Path, *, file: str = "", limits: Limits | None = None) 
             try:
                 with archive.open(entry) as stream:
                     head = stream.read(HEAD_BYTES)
+                    cells = declared_cells(head)
+                    if cells is None or cells <= limits.max_cells:
+                        rows, columns = used_extent(head, stream)
+                        used = rows * columns
+                        cells = used if used > limits.max_cells else cells
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error):
                 continue  # a damaged part: the reader says what is wrong with it
-            cells = declared_cells(head)
             if cells is not None and cells > limits.max_cells:
                 raise _refusal(
                     file, "workbook-too-many-cells",
-                    f"worksheet {entry.filename} declares {cells:,} cells; at most {limits.max_cells:,} "
-                    "are read (QUALIFY_XLSX_MAX_CELLS)",
-                    f"工作表 {entry.filename} 声明了 {cells:,} 个单元格，最多读取 {limits.max_cells:,} 个"
+                    f"worksheet {entry.filename} spans {cells:,} cells (its declared dimension or its "
+                    f"last used cell); at most {limits.max_cells:,} are read (QUALIFY_XLSX_MAX_CELLS)",
+                    f"工作表 {entry.filename} 的范围（声明的尺寸或最后使用的单元格）达 {cells:,} 个单元格，"
+                    f"最多读取 {limits.max_cells:,} 个"
                     "（QUALIFY_XLSX_MAX_CELLS）")
