@@ -54,7 +54,7 @@ def huge_dimension(path: Path, ref: str = "A1:XFD1048576") -> Path:
                     if name == SHEET else None)
 
 
-def zip_bomb(path: Path, megabytes: int = 1024) -> Path:
+def zip_bomb(path: Path, megabytes: int = 210) -> Path:
     """A part of ``megabytes`` MB of zeros, about a thousandth of that compressed."""
     good_workbook(path)
     chunk = bytes(MB)
@@ -65,7 +65,7 @@ def zip_bomb(path: Path, megabytes: int = 1024) -> Path:
     return path
 
 
-def sheet_bomb(path: Path, megabytes: int = 150) -> Path:
+def sheet_bomb(path: Path, megabytes: int = 20) -> Path:
     """The worksheet itself is ``megabytes`` MB of XML (blank space between rows) that compresses a
     thousand times: below the size limit, above the ratio limit."""
     good_workbook(path)
