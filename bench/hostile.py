@@ -36,7 +36,7 @@ def _hostile() -> ModuleType:
 def run(command: list[str], env: dict[str, str]) -> tuple[int, float, str]:
     """Exit code, peak RSS in MB, and the last line of stderr of one child process."""
     with tempfile.TemporaryFile() as err:
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env)  # noqa: S603 - our own command, no shell
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
@@ -65,7 +65,8 @@ def main() -> int:
                 raise SystemExit(f"migrate failed: {line}")
         for name, make in hostile.HOSTILE.items():
             path = make(Path(folder) / f"{name}.xlsx")
-            commands = {"assess": [qualify, "assess", str(path), "--standard", str(MINI), "--as-of", "2026-11-26"]}
+            commands = {"assess": [qualify, "assess", str(path), "--standard", str(MINI),
+                                   "--as-of", "2026-11-26"]}
             if args.with_import:
                 commands["import"] = [qualify, "import", str(path), "--standard", str(MINI)]
             for what, command in commands.items():

@@ -85,8 +85,13 @@ def far_cell(path: Path) -> Path:
     """A sheet whose used range declares one cell but which has a cell at ``XFD1048576``."""
     good_workbook(path)
     far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
-    return _rewrite(path, lambda name, data: data.replace(b"</sheetData>", far + b"</sheetData>")
-                    .replace(b'<dimension ref="A1:G2"/>', b'<dimension ref="A1"/>') if name == SHEET else None)
+    def change(name: str, data: bytes) -> bytes | None:
+        if name != SHEET:
+            return None
+        data = data.replace(b"</sheetData>", far + b"</sheetData>")
+        return data.replace(b'<dimension ref="A1:G2"/>', b'<dimension ref="A1"/>')
+
+    return _rewrite(path, change)
 
 
 HOSTILE: dict[str, Callable[[Path], Path]] = {

@@ -189,7 +189,8 @@ def test_two_ratings_of_the_same_latest_date_are_still_a_duplicate(tmp_path: Pat
 def test_an_impossible_score_is_rejected(score: object, code: str, tmp_path: Path, mini: Standard) -> None:
     path = workbook(tmp_path / "hr.xlsx", [
         ("employees", [HEADERS["employees"], *EMPLOYEES]),
-        ("exams", [HEADERS["exams"], ["00123", "2026", "general", 80], ["00123", "2026", "professional", score]]),
+        ("exams", [HEADERS["exams"], ["00123", "2026", "general", 80],
+                   ["00123", "2026", "professional", score]]),
     ])
 
     [problem] = problems_of(path, mini)
@@ -245,8 +246,8 @@ def test_a_missing_employees_sheet_is_one_line_not_one_per_row_of_the_others(
 def test_csv_in_gb18030_or_utf8_with_or_without_bom_is_read_and_its_encoding_reported(
         encoding: str, reported: str, tmp_path: Path, mini: Standard) -> None:
     folder = tmp_path / "hr"
-    csv_file(folder / "员工.csv", [["工号", "姓名", "部门", "职位族", "当前等级", "入职日期", "任职族开始日期"],
-                                   *EMPLOYEES], encoding=encoding)
+    header = ["工号", "姓名", "部门", "职位族", "当前等级", "入职日期", "任职族开始日期"]
+    csv_file(folder / "员工.csv", [header, *EMPLOYEES], encoding=encoding)
 
     frames = read_hr_data(folder, mini)
 
@@ -296,7 +297,8 @@ def test_a_merged_banner_above_the_header_is_skipped(tmp_path: Path, mini: Stand
 # --- dates, quarters, full width, case -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written", ["2023年5月1日", "2023.5.1", "20230501", "２０２３-０５-０１", "2023/05/01"])
+@pytest.mark.parametrize("written", ["2023年5月1日", "2023.5.1", "20230501", "２０２３-０５-０１",
+                                     "2023/05/01"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_dates_as_people_write_them_are_read(written: str, fmt: str, tmp_path: Path, mini: Standard) -> None:
     rows: list[list[object]] = [HEADERS["employees"], ["00123", "张三", "总部", "mini", 1, written, written]]
@@ -311,24 +313,28 @@ def test_dates_as_people_write_them_are_read(written: str, fmt: str, tmp_path: P
     assert frames.employees.get_column("hire_date").to_list() == [dt.date(2023, 5, 1)]
 
 
-@pytest.mark.parametrize("written", ["2026年第3季度", "2026年第三季度", "2026Q3", "2026-Q3", "2026 q3", "２０２６Ｑ３"])
+@pytest.mark.parametrize("written", ["2026年第3季度", "2026年第三季度", "2026Q3", "2026-Q3", "2026 q3",
+                                     "２０２６Ｑ３"])
 def test_quarters_as_people_write_them_are_read(written: str, tmp_path: Path, mini: Standard) -> None:
-    path = workbook(tmp_path / "hr.xlsx", [("employees", [HEADERS["employees"], *EMPLOYEES]),
-                                           ("performance", [HEADERS["performance"], ["00123", written, "B"]])])
+    path = workbook(tmp_path / "hr.xlsx", [
+        ("employees", [HEADERS["employees"], *EMPLOYEES]),
+        ("performance", [HEADERS["performance"], ["00123", written, "B"]])])
 
     assert read_hr_data(path, mini).performance.get_column("period").to_list() == ["2026Q3"]
 
 
 def test_a_quarter_without_q_is_still_not_a_quarter(tmp_path: Path, mini: Standard) -> None:
-    path = workbook(tmp_path / "hr.xlsx", [("employees", [HEADERS["employees"], *EMPLOYEES]),
-                                           ("performance", [HEADERS["performance"], ["00123", "2026-3", "B"]])])
+    path = workbook(tmp_path / "hr.xlsx", [
+        ("employees", [HEADERS["employees"], *EMPLOYEES]),
+        ("performance", [HEADERS["performance"], ["00123", "2026-3", "B"]])])
 
     assert [p.code for p in problems_of(path, mini)] == ["bad-period"]
 
 
 def test_codes_match_in_any_case_and_full_width(tmp_path: Path, mini: Standard) -> None:
     path = workbook(tmp_path / "hr.xlsx", [
-        ("employees", [HEADERS["employees"], ["００１２３", "张三", "总部", "mini", "１", "2020-01-05", "2021-03-01"]]),
+        ("employees", [HEADERS["employees"],
+                       ["００１２３", "张三", "总部", "mini", "１", "2020-01-05", "2021-03-01"]]),
         ("performance", [HEADERS["performance"], ["00123", "2026Q1", "b"], ["00123", "2026Q2", "Ｂ"],
                          ["00123", "2026Q3", "b+"]]),
         ("evidence", [HEADERS["evidence"], ["00123", "EV1", "Presentation", "2026-03-01", "LEAD", "", "", "",
