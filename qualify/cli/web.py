@@ -304,6 +304,11 @@ def import_cmd(
         f"({c['new']} new / 新增, {c['changed']} changed / 变更, {c['unchanged']} unchanged / 未变) "
         f"— import #{batch.pk}"
     )
+    from qualify.cli.assess import note_lines
+    from qualify.cli.language import resolve
+
+    for line in note_lines(plan.notes, resolve(None)):
+        typer.echo(line, err=True)
 
 
 # --- worker ------------------------------------------------------------------------------------------

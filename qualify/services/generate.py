@@ -28,7 +28,8 @@ import polars as pl
 from qualify.core.periods import last_closed_quarter, period_of_index, quarter_end
 from qualify.core.standard import Requirement, Standard
 from qualify.formats.hrdata import HRFrames
-from qualify.formats.hrdata_columns import SHEETS
+from qualify.formats.hrdata_columns import SHEETS, part_label
+from qualify.formats.xlsx_write import EXCEL_MAX_ROWS, save_workbook
 
 IntArray = npt.NDArray[np.int64]
 Rng = np.random.Generator
@@ -417,11 +418,12 @@ def _flat(frames: HRFrames, name: str) -> pl.DataFrame:
     return frame.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)).name.keep())
 
 
-def write_hr_data(frames: HRFrames, path: Path) -> Path:
-    """Write the contract's sheets: a ``.xlsx`` path gives a workbook, anything else a folder of CSVs."""
+def write_hr_data(frames: HRFrames, path: Path, *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Write the contract's sheets: a ``.xlsx`` path gives a workbook (a sheet holds at most
+    ``max_rows`` rows, header included), anything else a folder of CSVs."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        _write_workbook(frames, path)
+        _write_workbook(frames, path, max_rows)
     else:
         path.mkdir(parents=True, exist_ok=True)
         for sheet in SHEETS:
@@ -429,15 +431,24 @@ def write_hr_data(frames: HRFrames, path: Path) -> Path:
     return path
 
 
-def _write_workbook(frames: HRFrames, path: Path) -> None:
+def _write_workbook(frames: HRFrames, path: Path, max_rows: int = EXCEL_MAX_ROWS) -> None:
+    """One sheet per table; a table longer than a sheet holds goes on in ``evidence 2`` and so on (the
+    reader joins them again). Fixed timestamps: the same seed gives the same bytes."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for sheet in SHEETS:
-        ws: Any = workbook.create_sheet(sheet.name)
         frame = _flat(frames, sheet.name)
-        ws.append(frame.columns)
-        for row in frame.iter_rows():
-            ws.append(row)
+        ws: Any = None
+        part = rows = 0
+        for row in (frame.iter_rows() if frame.height else iter([None])):
+            if ws is None or rows >= max_rows:
+                part += 1
+                ws = workbook.create_sheet(part_label(sheet.name, part))
+                ws.append(frame.columns)
+                rows = 1
+            if row is not None:
+                ws.append(row)
+                rows += 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)

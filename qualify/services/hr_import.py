@@ -42,6 +42,7 @@ class ImportPlan:
     changed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     records: dict[str, PersonRecord] = field(default_factory=dict, repr=False)
+    notes: tuple[Problem, ...] = ()  # what reading the file did (sheets joined or ignored, encoding …)
 
     def counts(self) -> dict[str, Any]:
         return {"sheets": self.sheets, "people": len(self.organisation.employees), "new": len(self.new),
@@ -130,7 +131,7 @@ def plan_import(path: Path, standard: Standard, repo: HRRepository, *,
         else:
             changed.append(i)
     return ImportPlan(organisation=org, sheets=frames.counts(), new=tuple(new), changed=tuple(changed),
-                      unchanged=tuple(unchanged), records=records)
+                      unchanged=tuple(unchanged), records=records, notes=frames.notes)
 
 
 def _normalised(record: PersonRecord) -> PersonRecord:
