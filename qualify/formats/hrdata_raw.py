@@ -131,7 +131,8 @@ def _map_headers(sheet: Sheet, grid: pl.DataFrame, part: Part, part_index: int,
     if row > 1:
         notes.append(_problem(
             "header-row", f"the header is on row {row}; the {row - 1} row{'s' if row > 2 else ''} above it "
-            f"(a title) {'are' if row > 2 else 'is'} skipped", f"表头在第 {row} 行；其上 {row - 1} 行（标题）已跳过",
+            f"(a title) {'are' if row > 2 else 'is'} skipped",
+            f"表头在第 {row} 行；其上 {row - 1} 行（标题）已跳过",
             file=file, sheet=label, row=row))
     position: dict[str, int] = {}
     for index, header in enumerate(header_cells):
