@@ -189,6 +189,12 @@ def _rejection(path: Path, head: list[Problem], found: pl.DataFrame, sheets: dic
             if raw.sheet.name == "ratings":
                 en += "; with a date column the latest rating counts"
                 zh += "；加上日期列则以最晚的评分为准"
+        elif p["code"] == "missing-value" and raw.workbook and part.formula_without_value(row, p["column"]):
+            p["code"] = "formula-without-value"
+            en, zh = ("the cell holds a formula saved without its value (written by a program, not by "
+                      "Excel): open the file in Excel and save it, or paste the values",
+                      "该单元格是未保存计算结果的公式（由程序生成而非 Excel 保存）："
+                      "请用 Excel 打开并保存，或粘贴为数值")
         else:
             en, zh = _messages(p["code"], p["value"] or "", detail, standard)
         column = ", ".join(part.headers.get(c, c) for c in p["column"].split(", "))

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
+import re
+import zipfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +50,18 @@ class Part:
     label: str  # the sheet's name in the workbook, or the CSV file's stem
     headers: dict[str, str] = field(default_factory=dict)  # column name → header as written
     row_shift: Callable[[], int] | None = None  # rows above the first used row of a workbook sheet
+    columns: dict[str, int] = field(default_factory=dict)  # column name → its place in what was read
+    # the cells (row, column; 1-based, as Excel numbers them) that hold a formula without a value
+    formulas: Callable[[], set[tuple[int, int]]] | None = None
+    column_shift: Callable[[], int] | None = None  # columns left of the first used column
+
+    def formula_without_value(self, row: int, column: str) -> bool:
+        """Whether the cell of ``column`` on ``row`` (as the user sees it) is a formula that was
+        saved without its computed value (files written by programs, not by Excel)."""
+        if self.formulas is None or column not in self.columns:
+            return False
+        shift = self.column_shift() if self.column_shift else 0
+        return (row, self.columns[column] + shift + 1) in self.formulas()
 
 
 @dataclass
@@ -148,6 +163,7 @@ def _map_headers(sheet: Sheet, grid: pl.DataFrame, part: Part, part_index: int,
             continue
         part.headers[column.name] = header
         position[column.name] = index
+        part.columns[column.name] = index
     for column in sheet.columns:
         if column.required and column.name not in part.headers:
             aliases = "、".join(column.aliases)
@@ -237,7 +253,10 @@ def read_workbook(path: Path, wanted: Collection[str]) -> RawData:
                     problems.append(_problem("unreadable", f"cannot read the sheet: {_first_line(exc)}",
                                              f"无法读取工作表：{_first_line(exc)}", file=file, sheet=label))
                     continue
-            part = Part(file, label, row_shift=_calamine_row_shift(path, label))
+            start = _calamine_start(path, label)
+            part = Part(file, label, row_shift=lambda start=start: start()[0],
+                        formulas=_formula_cells(path, label),
+                        column_shift=lambda start=start: start()[1])
             frames.append(_map_headers(sheet, grid, part, len(parts), problems, notes))
             parts.append(part)
         if not parts:
@@ -248,18 +267,79 @@ def read_workbook(path: Path, wanted: Collection[str]) -> RawData:
     return RawData(sheets, problems, notes)
 
 
-def _calamine_row_shift(path: Path, label: str) -> Callable[[], int]:
-    """How many empty rows stand above the first used row (calamine starts a sheet there).
-    Only asked when there is a problem to report, so good inputs never pay for it."""
+def _calamine_start(path: Path, label: str) -> Callable[[], tuple[int, int]]:
+    """How many empty rows and columns stand above and left of the first used cell (calamine
+    starts a sheet there). Only asked when there is a problem to report, so good inputs never pay."""
+    found: list[tuple[int, int]] = []
 
-    def shift() -> int:
-        from python_calamine import CalamineWorkbook
+    def start() -> tuple[int, int]:
+        if not found:
+            from python_calamine import CalamineWorkbook
 
-        workbook = CalamineWorkbook.from_path(str(path))
-        start = workbook.get_sheet_by_name(label).start
-        return int(start[0]) if start else 0
+            first = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(label).start
+            found.append((int(first[0]), int(first[1])) if first else (0, 0))
+        return found[0]
 
-    return shift
+    return start
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?is>")
+_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
+
+
+def _sheet_part(archive: zipfile.ZipFile, label: str) -> str | None:
+    """The worksheet XML that holds the sheet named ``label``."""
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    for tag in _SHEET_ENTRY.findall(workbook):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        if html.unescape(attributes.get(b"name", b"").decode()) != label:
+            continue
+        rid = next((v for k, v in attributes.items() if k.endswith(b":id")), b"")
+        for rel in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+            rel_attributes = dict(_ATTRIBUTE.findall(rel))
+            if rel_attributes.get(b"Id") == rid:
+                target = rel_attributes.get(b"Target", b"").decode()
+                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _formula_cells(path: Path, label: str) -> Callable[[], set[tuple[int, int]]]:
+    """The cells of a sheet that hold a formula and no value, found in its XML (already checked by
+    the guard to be of a sane size) when a problem asks."""
+    found: list[set[tuple[int, int]]] = []
+
+    def cells() -> set[tuple[int, int]]:
+        if found:
+            return found[0]
+        result: set[tuple[int, int]] = set()
+        try:
+            with zipfile.ZipFile(path) as archive:
+                name = _sheet_part(archive, label)
+                data = archive.read(name) if name else b""
+        except (zipfile.BadZipFile, KeyError, OSError):
+            data = b""
+        if b"<f" in data:
+            for attributes, body in _FORMULA_CELL.findall(data):
+                if b"<f" not in body or _HAS_VALUE.search(body):
+                    continue
+                ref = _REF.search(attributes)
+                if ref:
+                    result.add((int(ref.group(2)), _column_number(ref.group(1).decode())))
+        found.append(result)
+        return result
+
+    return cells
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (ord(letter) - ord("A") + 1)
+    return number
 
 
 # --- CSV folders ----------------------------------------------------------------------------------

@@ -358,3 +358,24 @@ def test_a_good_file_reads_without_notes(tmp_path: Path, mini: Standard) -> None
     frames = read_hr_data(path, mini)
 
     assert isinstance(frames, HRFrames) and frames.notes == ()
+
+
+# --- formulas ---------------------------------------------------------------------------------------------
+
+
+def test_a_formula_without_a_cached_value_is_reported_as_such_not_as_missing(
+        tmp_path: Path, mini: Standard) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "employees"
+    ws.append([])  # an empty first row: the sheet's used range starts below it
+    ws.append([None, *HEADERS["employees"]])  # and right of an empty column
+    ws.append([None, "00123", "张三", "总部", "mini", "=0+1", "2020-01-05", "2021-03-01"])
+    ws.append([None, "00124", "李四", "总部", "mini", None, "2020-01-05", "2021-03-01"])
+    book.save(tmp_path / "hr.xlsx")  # openpyxl stores formulas without their values, as programs do
+
+    problems = problems_of(tmp_path / "hr.xlsx", mini)
+
+    assert [(p.code, p.row, p.column) for p in problems] == [
+        ("formula-without-value", 3, "current_level"), ("missing-value", 4, "current_level")]
+    assert "formula" in problems[0].message_en and "公式" in problems[0].message_zh
