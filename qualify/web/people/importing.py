@@ -51,6 +51,7 @@ def _counts(plan: ImportPlan) -> dict[str, Any]:
     counts = plan.counts()
     counts["new_ids"] = list(plan.new[:SHOWN_IDS])
     counts["changed_ids"] = list(plan.changed[:SHOWN_IDS])
+    counts["notes"] = [note.as_dict() for note in plan.notes]  # sheets joined or ignored, title rows …
     return counts
 
 
@@ -142,3 +143,11 @@ def problem_rows(batch: ImportBatch, language: str) -> list[dict[str, Any]]:
     zh = not language.startswith("en")
     return [{**p, "text": (p.get("message_zh") if zh else None) or p.get("message", "")}
             for p in batch.problems]
+
+
+def note_rows(batch: ImportBatch, language: str) -> list[dict[str, Any]]:
+    """What reading the batch's file did (tables joined from several sheets, sheets ignored, title
+    rows skipped, ratings superseded), the message in ``language``."""
+    zh = not language.startswith("en")
+    notes = (batch.counts or {}).get("notes", [])
+    return [{**n, "text": (n.get("message_zh") if zh else None) or n.get("message", "")} for n in notes]
