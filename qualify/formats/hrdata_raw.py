@@ -254,9 +254,8 @@ def read_workbook(path: Path, wanted: Collection[str]) -> RawData:
                                              f"无法读取工作表：{_first_line(exc)}", file=file, sheet=label))
                     continue
             start = _calamine_start(path, label)
-            part = Part(file, label, row_shift=lambda start=start: start()[0],
-                        formulas=_formula_cells(path, label),
-                        column_shift=lambda start=start: start()[1])
+            part = Part(file, label, row_shift=_index(start, 0), formulas=_formula_cells(path, label),
+                        column_shift=_index(start, 1))
             frames.append(_map_headers(sheet, grid, part, len(parts), problems, notes))
             parts.append(part)
         if not parts:
@@ -281,6 +280,10 @@ def _calamine_start(path: Path, label: str) -> Callable[[], tuple[int, int]]:
         return found[0]
 
     return start
+
+
+def _index(start: Callable[[], tuple[int, int]], which: int) -> Callable[[], int]:
+    return lambda: start()[which]
 
 
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
