@@ -9,6 +9,7 @@ Every maker writes a valid workbook with an ``employees`` sheet (one good person
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -84,7 +85,7 @@ def many_entries(path: Path, count: int = 20_000) -> Path:
 def far_cell(path: Path) -> Path:
     """A sheet whose used range declares one cell but which has a cell at ``XFD1048576``."""
     good_workbook(path)
-    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    far = b'<row r="1048576"><c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c></row>'
     def change(name: str, data: bytes) -> bytes | None:
         if name != SHEET:
             return None
@@ -94,6 +95,26 @@ def far_cell(path: Path) -> Path:
     return _rewrite(path, change)
 
 
+def lying_size(path: Path, megabytes: int = 300) -> Path:
+    """A sheet bomb whose headers (local and central) claim the worksheet is 4,000 bytes: a reader
+    that trusts them checks nothing, and calamine inflates the part to its end anyway."""
+    sheet_bomb(path, megabytes)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        offset = archive.getinfo(SHEET).header_offset
+    data[offset + 22:offset + 26] = struct.pack("<I", 4000)  # the local header's uncompressed size
+    name = SHEET.encode()
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        length = struct.unpack("<H", data[at + 28:at + 30])[0]
+        if data[at + 46:at + 46 + length] == name:
+            data[at + 24:at + 28] = struct.pack("<I", 4000)  # the central directory's
+            break
+        at = data.find(b"PK\x01\x02", at + 1)
+    path.write_bytes(bytes(data))
+    return path
+
+
 HOSTILE: dict[str, Callable[[Path], Path]] = {
     "huge-dimension": huge_dimension,
     "wide-dimension": lambda p: huge_dimension(p, "A1:ZZ1048576"),
@@ -101,4 +122,5 @@ HOSTILE: dict[str, Callable[[Path], Path]] = {
     "sheet-bomb": sheet_bomb,
     "many-entries": many_entries,
     "far-cell": far_cell,
+    "lying-size": lying_size,
 }

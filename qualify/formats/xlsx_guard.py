@@ -13,18 +13,25 @@ line naming the file when:
   that people write compresses 5-50 times, a zip bomb of zeros about 1,000 times);
 - a worksheet declares, or its cells span, more than ``QUALIFY_XLSX_MAX_CELLS`` cells (default 10
   million: the reader reserves about 32 bytes for every cell of the rectangle from the first used cell
-  to the last, so one cell at ``XFD1048576`` would cost 512 GB). The span is found by streaming the
-  worksheet's XML (already known to be within the size limit) in 1 MB chunks.
+  to the last, so one cell at ``XFD1048576`` would cost 512 GB).
+
+The declared sizes are checked first (cheap); then every part is inflated from the archive's own
+data, a megabyte at a time and nothing kept, because the reader inflates a part to its end whatever
+its headers say: a header that understates the size must not let a bomb through. The span of each
+worksheet's cells is found in the same pass.
 
 The limits are read from the environment on each call, so a deployment can raise them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -83,44 +90,88 @@ def declared_cells(head: bytes) -> int | None:
     return rows * columns
 
 
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
-_WIDE_COLUMNS = (re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{3,})\d"),
-                 re.compile(rb"<(?:\w+:)?c\s[^>]*?r=\"([A-Z]{2})\d"))
-_LETTERS = [chr(c).encode() for c in range(ord("Z"), ord("A") - 1, -1)]
-CHUNK = 1 << 20
+_ROW_REF = re.compile(rb'r="(\d{1,9})"')
+_WIDE_REF = re.compile(rb'r="([A-Z]{2,3})\d')
+CHUNK = 1 << 20  # inflated bytes at a time
+_RAW_CHUNK = 64 * 1024  # compressed bytes read at a time
 _OVERLAP = 256  # a tag cut between two chunks is seen whole in the next
 
 
-def used_extent(head: bytes, stream: IO[bytes]) -> tuple[int, int]:
+class Extent:
     """The last row and the last column a worksheet's cells use (its first cell taken as A1), from
-    its XML read in chunks: calamine reserves the whole rectangle, so one cell at ``XFD1048576`` costs
+    its XML fed in chunks: calamine reserves the whole rectangle, so one cell at ``XFD1048576`` costs
     17 billion. Rows come from the ``<row r=…>`` tags and from cell references further down than them;
     columns from the widest cell references."""
-    last_row = last_column = 0
-    data = head
-    while True:
-        rows = _ROW_TAG.findall(data)
+
+    def __init__(self) -> None:
+        self.last_row = self.last_column = 0
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        # ``r="…"`` is the only attribute whose name ends in r and whose value is a reference: digits
+        # on a row, letters and digits on a cell. Literal-prefixed patterns keep this at C speed.
+        data = self._tail + chunk
+        rows = _ROW_REF.findall(data)
         if rows:
-            last_row = max(last_row, max(map(int, rows)))
-        far = re.findall(rb"<(?:\w+:)?c\s[^>]*?r=\"[A-Z]{1,3}(\d{%d,9})\"" % (len(str(last_row)) + 1), data)
+            self.last_row = max(self.last_row, max(map(int, rows)))
+        far = _far_rows(len(str(self.last_row)) + 1).findall(data)
         if far:
-            last_row = max(last_row, max(map(int, far)))
-        last_column = max(last_column, _widest_column(data))
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            return last_row, last_column
-        data = data[-_OVERLAP:] + chunk
+            self.last_row = max(self.last_row, max(map(int, far)))
+        wide = _WIDE_REF.findall(data)
+        if wide:
+            self.last_column = max(self.last_column, max(_column_number(c.decode()) for c in set(wide)))
+        elif self.last_column < 26:
+            beyond = _letters_after(self.last_column)
+            if beyond.search(data):
+                self.last_column = max(_column_number(c.decode()) for c in set(beyond.findall(data)))
+        self._tail = data[-_OVERLAP:]
+
+    @property
+    def cells(self) -> int:
+        return self.last_row * self.last_column
 
 
-def _widest_column(data: bytes) -> int:
-    for pattern in _WIDE_COLUMNS:
-        found = set(pattern.findall(data))
-        if found:
-            return max(_column_number(c.decode()) for c in found)
-    for letter in _LETTERS:  # one letter: the last one used, found without a regular expression
-        if data.find(b'r="' + letter) >= 0:
-            return _column_number(letter.decode())
-    return 0
+def inflate(handle: IO[bytes], entry: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The bytes of one part, inflated from the archive's own data in bounded chunks, whatever sizes
+    its headers declare (calamine inflates a part to its end: a header that lies must not help)."""
+    handle.seek(entry.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {entry.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    handle.seek(entry.header_offset + 30 + name_length + extra_length)
+    remaining = entry.compress_size
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if entry.compress_type == zipfile.ZIP_DEFLATED else None
+    while remaining > 0:
+        raw = handle.read(min(_RAW_CHUNK, remaining))
+        if not raw:
+            return
+        remaining -= len(raw)
+        if inflater is None:
+            yield raw
+            continue
+        out = inflater.decompress(raw, CHUNK)
+        while True:
+            if out:
+                yield out
+            if not inflater.unconsumed_tail:
+                break
+            out = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+        if inflater.eof:
+            return
+
+
+@functools.cache
+def _far_rows(digits: int) -> re.Pattern[bytes]:
+    """Cell references on rows of at least ``digits`` digits."""
+    return re.compile(rb'r="[A-Z]{1,3}(\d{%d,9})"' % digits)
+
+
+@functools.cache
+def _letters_after(column: int) -> re.Pattern[bytes]:
+    """Cell references in a one-letter column after ``column`` (0: any)."""
+    first = chr(ord("A") + column).encode()
+    return re.compile(rb'r="([' + first + rb'-Z])\d')
 
 
 def _refusal(file: str, code: str, en: str, zh: str) -> InvalidInput:
@@ -129,6 +180,15 @@ def _refusal(file: str, code: str, en: str, zh: str) -> InvalidInput:
     error.message_en = f"{file} was refused: {en}"
     error.message_zh = f"{file} 被拒绝：{zh}"
     return error
+
+
+def _ratio_refusal(file: str, part: str, ratio: float, limits: Limits) -> InvalidInput:
+    return _refusal(
+        file, "workbook-compression-ratio",
+        f"part {part} inflates {ratio:,.0f} times (at most {limits.max_ratio:,.0f}); "
+        "this looks like a zip bomb (QUALIFY_XLSX_MAX_RATIO)",
+        f"部件 {part} 解压后膨胀 {ratio:,.0f} 倍（最多 {limits.max_ratio:,.0f} 倍），"
+        "疑似压缩炸弹（QUALIFY_XLSX_MAX_RATIO）")
 
 
 def check_workbook(path: Path, *, file: str = "", limits: Limits | None = None) -> None:
@@ -163,31 +223,54 @@ def check_workbook(path: Path, *, file: str = "", limits: Limits | None = None) 
                     "（QUALIFY_XLSX_MAX_UNCOMPRESSED_MB）")
             ratio = entry.file_size / max(entry.compress_size, 1)
             if entry.file_size > _RATIO_FROM and ratio > limits.max_ratio:
-                raise _refusal(
-                    file, "workbook-compression-ratio",
-                    f"part {entry.filename} inflates {ratio:,.0f} times (at most {limits.max_ratio:,.0f}); "
-                    "this looks like a zip bomb (QUALIFY_XLSX_MAX_RATIO)",
-                    f"部件 {entry.filename} 解压后膨胀 {ratio:,.0f} 倍（最多 {limits.max_ratio:,.0f} 倍），"
-                    "疑似压缩炸弹（QUALIFY_XLSX_MAX_RATIO）")
-        for entry in entries:
-            name = entry.filename.lower()
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            try:
-                with archive.open(entry) as stream:
-                    head = stream.read(HEAD_BYTES)
-                    cells = declared_cells(head)
-                    if cells is None or cells <= limits.max_cells:
-                        rows, columns = used_extent(head, stream)
-                        used = rows * columns
-                        cells = used if used > limits.max_cells else cells
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error):
-                continue  # a damaged part: the reader says what is wrong with it
-            if cells is not None and cells > limits.max_cells:
-                raise _refusal(
-                    file, "workbook-too-many-cells",
-                    f"worksheet {entry.filename} spans {cells:,} cells (its declared dimension or its "
-                    f"last used cell); at most {limits.max_cells:,} are read (QUALIFY_XLSX_MAX_CELLS)",
-                    f"工作表 {entry.filename} 的范围（声明的尺寸或最后使用的单元格）达 {cells:,} 个单元格，"
-                    f"最多读取 {limits.max_cells:,} 个"
-                    "（QUALIFY_XLSX_MAX_CELLS）")
+                raise _ratio_refusal(file, entry.filename, ratio, limits)
+        with Path(path).open("rb") as handle:
+            _check_parts(handle, entries, file, limits)
+
+
+def _check_parts(handle: IO[bytes], entries: list[zipfile.ZipInfo], file: str, limits: Limits) -> None:
+    """Inflate every part (a chunk at a time, nothing kept) to learn its real size, and scan each
+    worksheet for the cells it declares and uses."""
+    limit_mb = limits.max_uncompressed // MB
+    total = 0
+    for entry in entries:
+        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _refusal(
+                file, "workbook-compression",
+                f"part {entry.filename} uses a compression Excel does not write ({entry.compress_type})",
+                f"部件 {entry.filename} 使用了 Excel 不会使用的压缩方式（{entry.compress_type}）")
+        name = entry.filename.lower()
+        extent = Extent() if name.startswith("xl/worksheets/") and name.endswith(".xml") else None
+        head = b""
+        size = 0
+        try:
+            for chunk in inflate(handle, entry):
+                size += len(chunk)
+                total += len(chunk)
+                if size > limits.max_uncompressed or total > limits.max_uncompressed:
+                    raise _refusal(
+                        file, "workbook-too-large",
+                        f"the workbook unpacks to more than {limit_mb} MB ({entry.filename}); refused "
+                        "before reading (QUALIFY_XLSX_MAX_UNCOMPRESSED_MB)",
+                        f"工作簿解压后超过 {limit_mb} MB（{entry.filename}），未读取即拒绝"
+                        "（QUALIFY_XLSX_MAX_UNCOMPRESSED_MB）")
+                ratio = size / max(entry.compress_size, 1)
+                if size > _RATIO_FROM and ratio > limits.max_ratio:
+                    raise _ratio_refusal(file, entry.filename, ratio, limits)
+                if extent is not None:
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[:HEAD_BYTES]
+                    extent.feed(chunk)
+        except (zipfile.BadZipFile, OSError, zlib.error, struct.error):
+            continue  # a damaged part: the reader says what is wrong with it
+        if extent is None:
+            continue
+        declared = declared_cells(head) or 0
+        cells = max(declared, extent.cells)
+        if cells > limits.max_cells:
+            raise _refusal(
+                file, "workbook-too-many-cells",
+                f"worksheet {entry.filename} spans {cells:,} cells (its declared dimension or its "
+                f"last used cell); at most {limits.max_cells:,} are read (QUALIFY_XLSX_MAX_CELLS)",
+                f"工作表 {entry.filename} 的范围（声明的尺寸或最后使用的单元格）达 {cells:,} 个单元格，"
+                f"最多读取 {limits.max_cells:,} 个（QUALIFY_XLSX_MAX_CELLS）")

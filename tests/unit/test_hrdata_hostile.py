@@ -35,6 +35,7 @@ EXPECTED = {
     "zip-bomb": "workbook-too-large",
     "sheet-bomb": "workbook-compression-ratio",
     "many-entries": "workbook-too-many-entries",
+    "lying-size": "workbook-compression-ratio",
 }
 
 
