@@ -78,3 +78,39 @@ def test_a_split_evidence_sheet_is_imported_whole_and_the_page_says_so(
     assert batch.counts["sheets"]["evidence"] == len(rows) - 1
     assert [n["code"] for n in batch.counts["notes"]] == ["split-table"]
     assert "evidence + 举证2" in page.content.decode()
+
+
+def _run(*args: str) -> int:
+    from qualify.cli.main import main
+
+    return main(list(args))
+
+
+@pytest.mark.parametrize("hostile_name", ["lying-size"])
+def test_qualify_import_refuses_a_hostile_workbook_with_one_line(
+        hostile_name: str, org: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUALIFY_LANG", "en")
+    path = _hostile().HOSTILE[hostile_name](tmp_path / "hr.xlsx")
+    before = Person.objects.count()
+
+    assert _run("import", str(path)) == 2
+
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {path}: workbook-compression-ratio")
+    assert Person.objects.count() == before
+
+
+def test_qualify_import_says_how_the_file_was_read(
+        org: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUALIFY_LANG", "en")
+    path = hr_workbook(tmp_path / "hr.xlsx", get_standard(default_standard_id()), people=5)
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("README").append(["how to fill this in"])
+    book.save(path)
+
+    assert _run("import", str(path)) == 0
+
+    err = capsys.readouterr().err
+    assert "note: " in err and "sheet README: sheet 'README' names no table of the HR data" in err

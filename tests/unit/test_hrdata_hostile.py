@@ -100,3 +100,14 @@ def test_a_file_that_is_not_a_zip_is_left_to_the_reader_to_report(tmp_path: Path
     with pytest.raises(InvalidInput) as caught:
         read_hr_data(tmp_path / "hr.xlsx", mini)
     assert [p.code for p in caught.value.problems] == ["unreadable"]
+
+
+def test_an_exported_comparison_table_that_is_a_bomb_is_refused_too(tmp_path: Path) -> None:
+    from qualify.formats.standard_xlsx import read_workbook
+
+    path = hostile.far_cell(tmp_path / "比较表.xlsx")
+
+    with pytest.raises(InvalidInput) as caught:
+        read_workbook(path)
+
+    assert [p.code for p in caught.value.problems] == ["workbook-too-many-cells"]
