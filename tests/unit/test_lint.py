@@ -300,3 +300,8 @@ def test_a_finding_prints_as_file_line_path_code_and_message() -> None:
     assert finding.line() == "a.yaml:42: modules[1].elements[0].code: QS011 duplicate element code 'x'"
     assert finding.line("zh").endswith("QS011 行为要素编码 'x' 重复")
     assert finding.as_problem().path == "modules[1].elements[0].code"
+
+
+def test_an_example_score_above_the_exams_maximum_is_qs046() -> None:
+    found = findings_after(lambda d: person(d)["exams"][0].update(score=100.5))
+    assert where(found) == {("QS046", "examples[0].people[0].exams[0].score")}
