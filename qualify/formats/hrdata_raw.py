@@ -23,9 +23,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import html
-import re
-import zipfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +31,7 @@ import polars as pl
 
 from qualify.core.errors import InvalidInput, Problem
 from qualify.formats.hrdata_columns import SHEETS, Sheet, column_for_header, sheet_part_for_label
+from qualify.formats.xlsx_formulas import formula_cells
 
 ROW = "_row"  # the row number as the user sees it (plus PART_STRIDE times the part's index)
 PART_STRIDE = 10_000_000  # more than Excel's 1,048,576 rows a sheet
@@ -254,7 +252,7 @@ def read_workbook(path: Path, wanted: Collection[str]) -> RawData:
                                              f"无法读取工作表：{_first_line(exc)}", file=file, sheet=label))
                     continue
             start = _calamine_start(path, label)
-            part = Part(file, label, row_shift=_index(start, 0), formulas=_formula_cells(path, label),
+            part = Part(file, label, row_shift=_index(start, 0), formulas=formula_cells(path, label),
                         column_shift=_index(start, 1))
             frames.append(_map_headers(sheet, grid, part, len(parts), problems, notes))
             parts.append(part)
@@ -284,65 +282,6 @@ def _calamine_start(path: Path, label: str) -> Callable[[], tuple[int, int]]:
 
 def _index(start: Callable[[], tuple[int, int]], which: int) -> Callable[[], int]:
     return lambda: start()[which]
-
-
-_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
-_ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
-_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?is>")
-_REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
-
-
-def _sheet_part(archive: zipfile.ZipFile, label: str) -> str | None:
-    """The worksheet XML that holds the sheet named ``label``."""
-    workbook = archive.read("xl/workbook.xml")
-    rels = archive.read("xl/_rels/workbook.xml.rels")
-    for tag in _SHEET_ENTRY.findall(workbook):
-        attributes = dict(_ATTRIBUTE.findall(tag))
-        if html.unescape(attributes.get(b"name", b"").decode()) != label:
-            continue
-        rid = next((v for k, v in attributes.items() if k.endswith(b":id")), b"")
-        for rel in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
-            rel_attributes = dict(_ATTRIBUTE.findall(rel))
-            if rel_attributes.get(b"Id") == rid:
-                target = rel_attributes.get(b"Target", b"").decode()
-                return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
-
-
-def _formula_cells(path: Path, label: str) -> Callable[[], set[tuple[int, int]]]:
-    """The cells of a sheet that hold a formula and no value, found in its XML (already checked by
-    the guard to be of a sane size) when a problem asks."""
-    found: list[set[tuple[int, int]]] = []
-
-    def cells() -> set[tuple[int, int]]:
-        if found:
-            return found[0]
-        result: set[tuple[int, int]] = set()
-        try:
-            with zipfile.ZipFile(path) as archive:
-                name = _sheet_part(archive, label)
-                data = archive.read(name) if name else b""
-        except (zipfile.BadZipFile, KeyError, OSError):
-            data = b""
-        if b"<f" in data:
-            for attributes, body in _FORMULA_CELL.findall(data):
-                if b"<f" not in body or _HAS_VALUE.search(body):
-                    continue
-                ref = _REF.search(attributes)
-                if ref:
-                    result.add((int(ref.group(2)), _column_number(ref.group(1).decode())))
-        found.append(result)
-        return result
-
-    return cells
-
-
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + (ord(letter) - ord("A") + 1)
-    return number
 
 
 # --- CSV folders ----------------------------------------------------------------------------------
