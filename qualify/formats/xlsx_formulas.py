@@ -16,7 +16,7 @@ from pathlib import Path
 
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTRIBUTE = re.compile(rb"([\w:]+)=\"([^\"]*)\"")
-_FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_FORMULA = re.compile(rb"<f[\s>/]")
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]|<(?:\w+:)?is>")
 _REF = re.compile(rb"\br=\"([A-Z]{1,3})(\d{1,7})\"")
 
@@ -53,13 +53,15 @@ def formula_cells(path: Path, label: str) -> Callable[[], set[tuple[int, int]]]:
                 data = archive.read(name) if name else b""
         except (zipfile.BadZipFile, KeyError, OSError):
             data = b""
-        if b"<f" in data:
-            for attributes, body in _FORMULA_CELL.findall(data):
-                if b"<f" not in body or _HAS_VALUE.search(body):
-                    continue
-                ref = _REF.search(attributes)
-                if ref:
-                    result.add((int(ref.group(2)), _column_number(ref.group(1).decode())))
+        for formula in _FORMULA.finditer(data):  # cells with formulas are few: look around each
+            start = data.rfind(b"<c ", 0, formula.start())
+            end = data.find(b"</c>", formula.start())
+            if start < 0 or end < 0:
+                continue
+            cell = data[start:end]
+            ref = _REF.search(cell, 0, cell.find(b">"))
+            if ref and not _HAS_VALUE.search(cell):
+                result.add((int(ref.group(2)), _column_number(ref.group(1).decode())))
         found.append(result)
         return result
 
