@@ -333,8 +333,7 @@ def _read_csv(sheet: Sheet, path: Path, encoding: str) -> tuple[pl.DataFrame, in
     else:
         source = path.read_bytes().decode(encoding).encode("utf-8")
     skip = _csv_header_line(sheet, source)
-    grid = pl.read_csv(source, has_header=False, infer_schema=False, raise_if_empty=False,
-                       truncate_ragged_lines=True, skip_rows=skip)
+    grid = pl.read_csv(source, has_header=False, infer_schema=False, raise_if_empty=False, skip_rows=skip)
     return grid, skip
 
 

@@ -379,3 +379,10 @@ def test_a_formula_without_a_cached_value_is_reported_as_such_not_as_missing(
     assert [(p.code, p.row, p.column) for p in problems] == [
         ("formula-without-value", 3, "current_level"), ("missing-value", 4, "current_level")]
     assert "formula" in problems[0].message_en and "公式" in problems[0].message_zh
+
+
+def test_a_csv_row_with_more_fields_than_the_header_is_refused(tmp_path: Path, mini: Standard) -> None:
+    folder = tmp_path / "hr"
+    csv_file(folder / "employees.csv", [HEADERS["employees"], [*EMPLOYEES[0], "EXTRA"]])
+
+    assert [p.code for p in problems_of(folder, mini)] == ["unreadable"]
