@@ -368,8 +368,10 @@ def _ratings(rng: Rng, ids: pl.Series, level: IntArray, applicant: IntArray,
         elements = [element.code for _, element, _ in standard.elements_at(target)]
         if not len(people) or not elements:
             continue
-        for round_ in range(2):  # two assessors per applicant
-            first = rng.integers(0, ASSESSORS, size=len(people))
+        first: IntArray | None = None
+        for round_ in range(2):  # two different assessors per applicant (a repeated rating is an error)
+            drawn = rng.integers(0, ASSESSORS, size=len(people))  # drawn each round: the same stream
+            first = drawn if first is None else first  # the second is offset from the first: never equal
             who = (first + round_ * (1 + rng.integers(0, ASSESSORS - 1, size=len(people)))) % ASSESSORS
             person = np.repeat(people, len(elements))
             element = np.tile(np.arange(len(elements)), len(people))

@@ -72,3 +72,13 @@ def test_source_date_epoch_sets_the_times(tmp_path: Path, monkeypatch: pytest.Mo
 def save_and_return(book: openpyxl.Workbook, path: Path) -> Path:
     save_workbook(book, path)
     return path
+
+
+def test_a_generated_organisation_never_repeats_a_rating_so_it_reads_back(tmp_path: Path) -> None:
+    mini = load_standard(MINI)
+    frames = generate_organisation(3000, 3, mini, dt.date(2026, 11, 26), evidence_per_person=1)
+    key = ["employee_id", "level", "element", "assessor"]
+
+    assert frames.ratings.height > 1000
+    assert frames.ratings.select(key).is_duplicated().sum() == 0
+    assert read_hr_data(write_hr_data(frames, tmp_path / "hr"), mini).ratings.height == frames.ratings.height
