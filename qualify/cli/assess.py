@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +20,7 @@ import typer
 
 from qualify.cli.language import LangOption, resolve
 from qualify.core.decision import Decision, LevelOutcome, Stage
-from qualify.core.errors import ErrorCode, QualifyError
+from qualify.core.errors import ErrorCode, Problem, QualifyError
 from qualify.core.text import Lang
 from qualify.formats.decisions import atomic_path, label, level_outcome_text, trace_text, write_decisions
 from qualify.services.assessment import Assessment, Summary, assess, explain, resolve_standard
@@ -148,6 +148,17 @@ def summary_lines(summary: Summary, lang: Lang) -> list[str]:
     for level, counts in summary.by_level.items():
         parts = " · ".join(f"{level_outcome_text(LevelOutcome(k), lang)} {v}" for k, v in counts.items())
         lines.append(f"{level} 级：{parts}" if zh else f"level {level}: {parts}")
+    return lines + note_lines(summary.notes, lang)
+
+
+def note_lines(notes: Iterable[Problem], lang: Lang) -> list[str]:
+    """What reading the HR data did (tables joined from several sheets, sheets ignored, the CSV
+    encoding, title rows skipped, ratings superseded): one line each."""
+    label, colon = ("说明", "：") if lang == "zh" else ("note", ": ")
+    lines = []
+    for note in notes:
+        where = note.where(lang)
+        lines.append(f"{label}{colon}{where + colon if where else ''}{note.message(lang)}")
     return lines
 
 

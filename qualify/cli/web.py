@@ -262,6 +262,11 @@ def import_cmd(
         f"({c['new']} new / 新增, {c['changed']} changed / 变更, {c['unchanged']} unchanged / 未变) "
         f"— import #{done.batch_id}"
     )
+    from qualify.cli.assess import note_lines
+    from qualify.cli.language import resolve
+
+    for line in note_lines(done.notes, resolve(None)):
+        typer.echo(line, err=True)
 
 
 # --- worker ------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ QS042   an example performance period is malformed or given twice
 QS043   an example expects a rule that cannot exist at that level
 QS044   an example expects an employee who is not among its people
 QS045   an example repeats an employee id or an evidence id
+QS046   an example exam score is above the exam's ``max_score``
 QS050   a performance gate names a rating that is not among the performance ratings
 QS051   the knowledge bands are not sorted, repeat a percentage or give more levels to a wider band
 QS052   the behaviour rule passes a rating that is not among the behaviour ratings, or passes none
@@ -471,6 +472,7 @@ def _example(standard: Standard, example: Example, base: str) -> Iterator[Findin
     voc = standard.vocabularies
     levels = set(standard.level_numbers)
     exams = [e.code for e in standard.knowledge.exams]
+    maxima = {e.code: e.max_score for e in standard.knowledge.exams}
     people = [p.employee_id for p in example.people]
     ids = [(f"{base}.people[{p}].employee_id", e) for p, e in enumerate(people)]
     yield from _each_duplicate("QS045", ids, "employee id", "员工编号")
@@ -482,6 +484,10 @@ def _example(standard: Standard, example: Example, base: str) -> Iterator[Findin
         for k, exam in enumerate(person.exams):
             if exam.exam not in exams:
                 yield _unknown("QS003", f"{path}.exams[{k}].exam", exam.exam, "exam", exams)
+            elif exam.score > (top := maxima[exam.exam]):
+                yield _f("QS046", f"{path}.exams[{k}].score",
+                         f"score {exam.score:g} is above the maximum {top:g} of exam {exam.exam!r}",
+                         f"成绩 {exam.score:g} 超过考试 {exam.exam!r} 的满分 {top:g}")
         evidence_ids = [(f"{path}.evidence[{k}].evidence_id", e.evidence_id)
                         for k, e in enumerate(person.evidence)]
         yield from _each_duplicate("QS045", evidence_ids, "evidence id", "举证编号")

@@ -130,8 +130,14 @@ class Level(Model):
 
 
 class Exam(Model):
+    """One exam of the knowledge requirement. ``max_score``: the highest score it gives (a score
+    above it in HR data is rejected); 100 when not given. ``owner_policy``: the maximum is the
+    standard owner's choice because the source does not state one."""
+
     code: str = Field(pattern=CODE_PATTERN)
     name: Text
+    max_score: float = Field(default=100, gt=0, allow_inf_nan=False)
+    owner_policy: bool = False
 
 
 class KnowledgeBand(Model):

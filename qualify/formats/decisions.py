@@ -36,9 +36,9 @@ from qualify.core.records import Employee
 from qualify.core.standard import Standard
 from qualify.core.text import Lang
 from qualify.formats.files import atomic_path as atomic_path  # part of this module's interface
+from qualify.formats.xlsx_write import EXCEL_MAX_ROWS, save_workbook
 
 Format = Literal["jsonl", "text", "xlsx"]
-EXCEL_MAX_ROWS = 1_048_576
 
 LABELS: dict[str, tuple[str, str]] = {
     "employee_id": ("员工编号", "employee id"),
@@ -294,7 +294,7 @@ def write_xlsx(decisions: Iterable[Decision], path: Path, lang: Lang, standard: 
                                json.dumps(check.facts_json(), ensure_ascii=False)])
     people.close()
     checks.close()
-    workbook.save(path)
+    save_workbook(workbook, path)  # fixed timestamps: the same decisions give the same bytes
 
 
 def write_decisions(decisions: Iterable[Decision], fmt: Format, lang: Lang, standard: Standard,

@@ -11,7 +11,7 @@ per thing wrong (file, sheet, row as the user sees it, column, what is wrong), c
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -51,6 +51,9 @@ class HRFrames:
     exams: pl.DataFrame
     evidence: pl.DataFrame
     ratings: pl.DataFrame
+    # What reading did that the user should know (sheets joined or ignored, the encoding, a title row
+    # skipped, ratings superseded): one line each, for the summary of ``qualify assess``/``import``.
+    notes: tuple[Problem, ...] = field(default=(), compare=False, init=False)
 
     @classmethod
     def empty(cls) -> HRFrames:
@@ -67,6 +70,11 @@ class HRFrames:
                          else frame.select([pl.col(c).cast(t) for c, t in schema.items()]))
         return cls(**out)
 
+    def noted(self, notes: Collection[Problem]) -> HRFrames:
+        """These frames, with what reading them did."""
+        object.__setattr__(self, "notes", tuple(notes))
+        return self
+
     def sheet(self, name: str) -> pl.DataFrame:
         frame: pl.DataFrame = getattr(self, name)
         return frame
@@ -82,10 +90,11 @@ def read_hr_data(path: Path, standard: Standard, *, sheets: Collection[str] = SH
     needs employees, performance and exams only."""
     path = Path(path)
     raw = read_raw(path, sheets)
-    typed, found = check_sheets(raw.sheets, standard)
+    notes = list(raw.notes)
+    typed, found = check_sheets(raw.sheets, standard, notes)
     if raw.problems or not found.is_empty():
         raise _rejection(path, raw.problems, found, raw.sheets, standard)
-    return HRFrames(**typed)
+    return HRFrames(**typed).noted(notes)
 
 
 # --- the report of problems -----------------------------------------------------------------------
@@ -115,19 +124,26 @@ def _messages(code: str, value: str, detail: str, standard: Standard) -> tuple[s
     if code == "missing-value":
         return "a value is required here", "此处必须填写"
     if code == "bad-date":
-        return (f"{v!r} is not a date (YYYY-MM-DD or an Excel date)",
-                f"{v!r} 不是日期（应为 YYYY-MM-DD 或 Excel 日期）")
+        return (f"{v!r} is not a date (YYYY-MM-DD, 2023年5月1日, 2023.5.1, 20230501 or an Excel date)",
+                f"{v!r} 不是日期（应为 YYYY-MM-DD、2023年5月1日、2023.5.1、20230501 或 Excel 日期）")
     if code == "bad-number":
         return f"{v!r} is not a number", f"{v!r} 不是数字"
     if code == "negative":
         return f"{v} is negative; a score is 0 or more", f"{v} 是负数；成绩不能小于 0"
+    if code == "not-finite":
+        return f"{v!r} is not a finite number", f"{v!r} 不是有限的数"
+    if code == "above-maximum":
+        exam, _, top = detail.partition("=")
+        return (f"{v} is above the maximum score {top} of exam {exam!r} in {standard.id}",
+                f"{v} 超过 {standard.id} 中考试 {exam!r} 的满分 {top}")
     if code == "bad-integer":
         return f"{v!r} is not a whole number", f"{v!r} 不是整数"
     if code == "level-out-of-range":
         return (f"level {v} is out of range ({detail}) for {standard.id}",
                 f"等级 {v} 超出 {standard.id} 的范围（{detail}）")
     if code == "bad-period":
-        return (f"{v!r} is not a calendar quarter like 2026Q3", f"{v!r} 不是季度（格式如 2026Q3）")
+        return (f"{v!r} is not a calendar quarter like 2026Q3, 2026-Q3 or 2026年第3季度",
+                f"{v!r} 不是季度（格式如 2026Q3、2026-Q3、2026年第3季度）")
     if code in ("unknown-code", "out-of-scale"):
         en, zh = _VOCAB_LABELS.get(detail, (detail, detail))
         known = _known(vocabularies(standard)[detail].codes)
@@ -138,9 +154,6 @@ def _messages(code: str, value: str, detail: str, standard: Standard) -> tuple[s
                 f"{v!r} 不是 {standard.id} 中的{zh}代码（可用：{known}）")
     if code == "unknown-employee":
         return (f"employee {v!r} is not in the employees sheet", f"员工 {v!r} 不在 employees 表中")
-    if code == "duplicate":
-        return (f"{v!r} appears more than once (first on row {detail})",
-                f"{v!r} 重复出现（首次在第 {detail} 行）")
     return f"{code}: {v!r}", f"{code}：{v!r}"
 
 
@@ -160,16 +173,33 @@ def _rejection(path: Path, head: list[Problem], found: pl.DataFrame, sheets: dic
         .sort("_sheet", "row", "_column", maintain_order=True)
         .head(max(MAX_PROBLEMS - len(head), 0))
     )
-    shifts: dict[str, int] = {}
     problems = list(head[:MAX_PROBLEMS])
     for p in rows.iter_rows(named=True):
         raw = sheets[p["sheet"]]
-        if raw.sheet.name not in shifts:
-            shifts[raw.sheet.name] = raw.row_shift() if raw.row_shift else 0
-        en, zh = _messages(p["code"], p["value"] or "", p["detail"] or "", standard)
-        column = ", ".join(raw.header(c) for c in p["column"].split(", "))
-        problems.append(Problem(code=p["code"], message_en=en, message_zh=zh, file=raw.file,
-                                sheet=raw.label, row=p["row"] + shifts[raw.sheet.name], column=column))
+        part, row = raw.place(p["row"])
+        detail = p["detail"] or ""
+        if p["code"] == "duplicate":  # both rows: this one, and the first (maybe in another part)
+            first_part, first_row = raw.place(int(detail))
+            other = "" if first_part is part else first_part.label
+            where_en = f"row {first_row}" + (f" of {other}" if other else "")
+            where_zh = (f"{other} " if other else "") + f"第 {first_row} 行"
+            value = p["value"] or ""
+            en, zh = (f"{value!r} appears more than once (first on {where_en})",
+                      f"{value!r} 重复出现（首次在{where_zh}）")
+            if raw.sheet.name == "ratings":
+                en += "; with a date column the latest rating counts"
+                zh += "；加上日期列则以最晚的评分为准"
+        elif p["code"] == "missing-value" and raw.workbook and part.formula_without_value(row, p["column"]):
+            p["code"] = "formula-without-value"
+            en, zh = ("the cell holds a formula saved without its value (written by a program, not by "
+                      "Excel): open the file in Excel and save it, or paste the values",
+                      "该单元格是未保存计算结果的公式（由程序生成而非 Excel 保存）："
+                      "请用 Excel 打开并保存，或粘贴为数值")
+        else:
+            en, zh = _messages(p["code"], p["value"] or "", detail, standard)
+        column = ", ".join(part.headers.get(c, c) for c in p["column"].split(", "))
+        problems.append(Problem(code=p["code"], message_en=en, message_zh=zh, file=part.file,
+                                sheet=part.label, row=row, column=column))
     more = total - len(problems)
     if more > 0:
         problems.append(Problem(code="more-problems", message_en=f"… and {more} more problems",

@@ -5,6 +5,8 @@ generator all take the names from here.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -112,8 +114,11 @@ RATINGS = Sheet(
         Column("assessor", "text", False, ("评委",)),
         Column("rating", "code", True, ("评分", "评价"), "behaviour_ratings"),
         Column("comment", "note", False, ("评语", "意见")),
+        # optional: with it, the latest of a repeated rating counts (without it a repeat is an error)
+        Column("date", "date", False, ("日期", "评分日期", "评价日期")),
     ),
     aliases=("评分", "评委评分", "行为评分"),
+    key=("employee_id", "level", "element", "assessor"),
 )
 
 SHEETS: tuple[Sheet, ...] = (EMPLOYEES, PERFORMANCE, EXAMS, EVIDENCE, RATINGS)
@@ -123,7 +128,8 @@ DELIVERABLE_SEPARATORS = (";", "；")
 
 
 def normalise_label(label: str) -> str:
-    return label.strip().lower().replace(" ", "_")
+    """Full-width letters, digits and spaces as their ASCII forms, no case, ``_`` for spaces."""
+    return unicodedata.normalize("NFKC", label).strip().lower().replace(" ", "_")
 
 
 def sheet_for_label(label: str) -> Sheet | None:
@@ -133,6 +139,33 @@ def sheet_for_label(label: str) -> Sheet | None:
         if key == sheet.name or key in sheet.aliases:
             return sheet
     return None
+
+
+_PART = re.compile(r"^(.*?)[\s_\-]*(?:\((\d+)\)|(\d+))$")
+
+
+def sheet_part_for_label(label: str) -> tuple[Sheet, int] | None:
+    """The sheet a label names and which part of it: ``举证`` is part 1 of evidence; ``举证2``,
+    ``evidence 2``, ``evidence (2)`` and ``evidence_2`` are part 2 (a table longer than Excel's
+    1,048,575 data rows a sheet is split so)."""
+    sheet = sheet_for_label(label)
+    if sheet is not None:
+        return sheet, 1
+    found = _PART.match(unicodedata.normalize("NFKC", label).strip())
+    if found is None or not found.group(1):
+        return None
+    sheet = sheet_for_label(found.group(1))
+    number = int(found.group(2) or found.group(3))
+    return (sheet, number) if sheet is not None else None
+
+
+def part_label(label: str, part: int) -> str:
+    """The name of part ``part`` of a table written as ``label`` (``举证`` → ``举证2``,
+    ``evidence`` → ``evidence 2``), as the reader expects it."""
+    if part <= 1:
+        return label
+    separator = "" if not label[-1:].isascii() else " "
+    return f"{label}{separator}{part}"
 
 
 def column_for_header(sheet: Sheet, header: str) -> Column | None:

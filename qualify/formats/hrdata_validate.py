@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from qualify.core.errors import Problem
 from qualify.core.standard import Standard
 from qualify.formats.hrdata_columns import DELIVERABLE_SEPARATORS, SHEETS, Column, Sheet
 from qualify.formats.hrdata_raw import ROW, RawSheet
@@ -24,7 +25,14 @@ PROBLEM_SCHEMA = {"sheet": pl.String, "row": pl.Int64, "column": pl.String, "cod
 EXCEL_EPOCH = pl.date(1899, 12, 30)  # serial 1 = 1900-01-01 for every date after 1900-02-28
 _DATE_TEXT = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _SERIAL = r"^\d{1,7}(?:\.\d+)?$"
+_COMPACT_DATE = r"^\d{8}$"  # 20230501
 _PERIOD = r"^\d{4}Q[1-4]$"
+_QUARTER_FORMS = (  # 2026年第3季度, 2026年3季度, 2026-Q3, 2026 Q3, 2026q3 (after NFKC and upper case)
+    (r"^(\d{4})\s*年?\s*第?\s*([1-4])\s*季度?$", "${1}Q${2}"),
+    (r"^(\d{4})\s*[-_/ ]?\s*Q\s*([1-4])$", "${1}Q${2}"),
+)
+_CHINESE_QUARTERS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_WIDE = r"[\u3000\uff01-\uff5e]"  # full-width space, letters, digits and signs
 
 STRINGS = pl.List(pl.String())
 
@@ -50,6 +58,19 @@ class Vocabulary:
 
     codes: list[str]
     names: dict[str, str]  # zh name → code, where unambiguous
+
+    @property
+    def folded(self) -> dict[str, str]:
+        """Every code and name in lower case → its code (``b`` → ``B``, ``Meets`` → ``meets``),
+        where no two codes fold to the same text."""
+        found: dict[str, str] = {}
+        clashes: set[str] = set()
+        for text, code in [*((c, c) for c in self.codes), *self.names.items()]:
+            key = text.lower()
+            if key in found and found[key] != code:
+                clashes.add(key)
+            found[key] = code
+        return {k: v for k, v in found.items() if k not in clashes}
 
 
 def vocabularies(standard: Standard) -> dict[str, Vocabulary]:
@@ -81,19 +102,34 @@ def _given(c: pl.Expr) -> pl.Expr:
 
 
 def _clean(c: pl.Expr) -> pl.Expr:
-    return _given(c.str.strip_chars())
+    """Full-width letters, digits and spaces as ASCII (``２０２６``, ``Ｂ``), stripped; empty as null."""
+    return _given(c.str.normalize("NFKC").str.strip_chars())
 
 
 def parse_date(c: pl.Expr) -> pl.Expr:
-    """ISO dates (a time part, as Excel cells carry, is dropped), ``YYYY/MM/DD``, or Excel serials."""
+    """ISO dates (a time part, as Excel cells carry, is dropped), ``YYYY/MM/DD``, ``YYYY.MM.DD``,
+    ``2023年5月1日``, ``20230501``, or Excel serials."""
     c = _clean(c)
+    c = (c.str.replace(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", "${1}-${2}-${3}")
+         .str.replace(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$", "${1}-${2}-${3}"))
     text = (pl.when(c.str.contains(_DATE_TEXT)).then(c).str.replace(r"[ T].*$", "")
             .str.replace_all("/", "-"))
     iso = text.str.to_date("%Y-%m-%d", strict=False)
+    compact = pl.when(c.str.contains(_COMPACT_DATE)).then(c).str.to_date("%Y%m%d", strict=False)
     serial = pl.when(c.str.contains(_SERIAL)).then(c.cast(pl.Float64, strict=False).floor())
     from_serial = pl.when((serial >= 1) & (serial <= 2_958_465)).then(
         EXCEL_EPOCH + pl.duration(days=serial.cast(pl.Int64)))
-    return pl.coalesce(iso, from_serial.cast(pl.Date))
+    return pl.coalesce(iso, compact, from_serial.cast(pl.Date))
+
+
+def parse_period(c: pl.Expr) -> pl.Expr:
+    """``2026Q3`` from ``2026q3``, ``2026-Q3``, ``2026 Q3``, ``2026年第3季度``, ``2026年第三季度``."""
+    c = _clean(c).str.to_uppercase()
+    for chinese, digit in _CHINESE_QUARTERS.items():
+        c = c.str.replace(f"第{chinese}季", f"第{digit}季", literal=True)
+    for pattern, replacement in _QUARTER_FORMS:
+        c = c.str.replace(pattern, replacement)
+    return c
 
 
 def parse_int(c: pl.Expr) -> pl.Expr:
@@ -106,14 +142,19 @@ def parse_codes(c: pl.Expr, vocab: Vocabulary) -> pl.Expr:
     text = c.fill_null("")
     for sep in DELIVERABLE_SEPARATORS[1:]:
         text = text.str.replace_all(sep, DELIVERABLE_SEPARATORS[0], literal=True)
-    element = pl.element().str.strip_chars()
-    if vocab.names:
-        element = element.replace(vocab.names)
+    text = text.str.normalize("NFKC")
+    element = _alias(pl.element().str.strip_chars(), vocab)
     return text.str.split(DELIVERABLE_SEPARATORS[0]).list.eval(element.filter(element != ""))
 
 
 def _alias(c: pl.Expr, vocab: Vocabulary) -> pl.Expr:
-    return c.replace(vocab.names) if vocab.names else c
+    """A code as written, its Chinese name, or either in another case (``b``, ``Meets``, ``LEAD``)."""
+    c = c.replace(vocab.names) if vocab.names else c
+    folded = vocab.folded
+    if not folded:
+        return c
+    return pl.when(c.is_in(vocab.codes)).then(c).otherwise(
+        c.str.to_lowercase().replace_strict(folded, default=c))
 
 
 @dataclass(frozen=True)
@@ -131,9 +172,11 @@ class _Plan:
         lenient form."""
         c = pl.col(self.column.name)
         kind = self.column.kind
-        if kind in ("id", "text"):
-            typed = _clean(c) if lenient or kind == "text" else c
-            return typed.fill_null("") if kind == "text" and not self.column.required else typed
+        if kind == "text":  # names and units are kept as written (no NFKC), only stripped
+            typed = _given(c.str.strip_chars())
+            return typed if self.column.required else typed.fill_null("")
+        if kind == "id":
+            return _clean(c) if lenient else c
         if kind == "note":
             return c.fill_null("")
         if kind == "date":
@@ -147,7 +190,7 @@ class _Plan:
         if kind == "float":
             return _clean(c).cast(pl.Float64, strict=False) if lenient else c.cast(pl.Float64, strict=False)
         if kind == "period":
-            return _clean(c).str.to_uppercase() if lenient else c
+            return parse_period(c) if lenient else c
         vocab = self.vocab or Vocabulary([], {})
         if kind == "code":
             return _alias(_clean(c), vocab) if lenient else c
@@ -163,12 +206,14 @@ class _Plan:
         column, kind = self.column, self.column.kind
         raw = pl.col(column.name)
         checks: list[tuple[pl.Expr, str]] = []
-        if lenient or kind in ("text", "note"):
+        if kind in ("text", "note"):
+            blank = _given(raw.str.strip_chars()).is_null()
+        elif lenient:
             blank = _clean(raw).is_null()
         else:
             blank = raw.is_null()
-            if kind == "id":  # any text is an id: "" or spaces around it go to the lenient pass
-                checks.append((raw.str.contains(r"^$|^\s|\s$"), "spaces"))
+            if kind == "id":  # any text is an id: "", spaces around it, full-width go to the lenient pass
+                checks.append((raw.str.contains(r"^$|^\s|\s$|" + _WIDE), "spaces"))
         if column.required:
             checks.insert(0, (blank, "missing-value"))
         parse_error = {"date": "bad-date", "int": "bad-integer", "float": "bad-number",
@@ -176,6 +221,7 @@ class _Plan:
         if parse_error:
             checks.append((~blank & typed.is_null(), parse_error))
         if kind == "float":
+            checks.append((typed.is_nan() | typed.is_infinite(), "not-finite"))
             checks.append((typed < 0, "negative"))
         if kind == "int" and column.name == "current_level":
             checks.append(((typed < 0) | (typed > max(self.levels, default=0)), "level-out-of-range"))
@@ -259,10 +305,33 @@ def _duplicates(frame: pl.DataFrame, sheet: Sheet) -> pl.DataFrame | None:
     )
 
 
+def _latest_ratings(typed: pl.DataFrame, key: list[str]) -> tuple[pl.DataFrame, int]:
+    """Of the ratings that share employee, level, element and assessor, those of the latest date
+    (a rating without a date is older than any with one); and how many were dropped. Ratings of
+    the same latest date stay, for the duplicate check to name."""
+    latest = pl.col("date").max().over(key)
+    kept = typed.filter(latest.is_null() | (pl.col("date") == latest))
+    return kept, typed.height - kept.height
+
+
+def _above_maximum(typed: pl.DataFrame, standard: Standard) -> pl.DataFrame:
+    """A score above the maximum the standard declares for its exam."""
+    maxes = {e.code: float(e.max_score) for e in standard.knowledge.exams}
+    top = pl.col("exam").replace_strict(maxes, default=None, return_dtype=pl.Float64)
+    return (typed.lazy()
+            .filter(pl.col("score").is_finite() & (pl.col("score") > top))
+            .select(pl.lit("exams").alias("sheet"), pl.col(ROW).alias("row"), pl.lit("score").alias("column"),
+                    pl.lit("above-maximum").alias("code"), pl.col("score").cast(pl.String).alias("value"),
+                    pl.concat_str(pl.col("exam"), pl.lit("="), top.cast(pl.String)).alias("detail"))
+            .collect())
+
+
 def check_sheet(raw: RawSheet, standard: Standard, vocab: dict[str, Vocabulary],
-                ids: pl.Series | None) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+                ids: pl.Series | None, notes: list[Problem] | None = None,
+                ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """The typed sheet (the contract's columns; missing optional ones as nulls) and its problems.
-    ``ids``: the employees' ids, for a child sheet."""
+    ``ids``: the employees' ids, for a child sheet (``None``: not checked, as when the employees
+    sheet is missing or rejected: one line says so, not one per row); ``notes``: what was done."""
     sheet = raw.sheet
     schema = TYPED_SCHEMAS[sheet.name]
     frame = raw.frame
@@ -291,9 +360,20 @@ def check_sheet(raw: RawSheet, standard: Standard, vocab: dict[str, Vocabulary],
             continue
         problems.append(_problem_rows(lenient, sheet.name, name, plan.problem(pl.col("_typed"), True),
                                       plan.detail, pl.col(name)))
+    if sheet.name == "ratings" and "date" in typed.columns and set(sheet.key) <= set(typed.columns):
+        typed, superseded = _latest_ratings(typed, list(sheet.key))
+        if superseded and notes is not None:
+            notes.append(Problem(
+                code="superseded-ratings",
+                message_en=(f"{superseded} rating{'s' if superseded != 1 else ''} superseded by a later one "
+                            "of the same employee, level, element and assessor (the latest date counts)"),
+                message_zh=f"{superseded} 条评分被同一员工、等级、要素、评委的更晚评分取代（以最晚日期为准）",
+                file=raw.file, sheet=raw.label, column=raw.header("date")))
     dups = _duplicates(typed, sheet)
     if dups is not None:
         problems.append(dups)
+    if sheet.name == "exams" and {"exam", "score"} <= set(typed.columns):
+        problems.append(_above_maximum(typed, standard))
     if ids is not None and "employee_id" in typed.columns:
         c = pl.col("employee_id")
         problems.append(_problem_rows(typed, sheet.name, "employee_id",
@@ -322,9 +402,11 @@ def _codes_problems(lenient: pl.DataFrame, sheet: str, plan: _Plan) -> list[pl.D
                           plan.detail, c)]
 
 
-def check_sheets(sheets: dict[str, RawSheet], standard: Standard) -> tuple[dict[str, pl.DataFrame],
-                                                                            pl.DataFrame]:
-    """The typed frames of every sheet, and a frame of every problem found (empty when all is well)."""
+def check_sheets(sheets: dict[str, RawSheet], standard: Standard, notes: list[Problem] | None = None,
+                 ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The typed frames of every sheet, and a frame of every problem found (empty when all is well).
+    A missing or empty employees sheet is reported by the reader; the rows of the other sheets are
+    then not each reported as of an unknown employee."""
     vocab = vocabularies(standard)
     typed: dict[str, pl.DataFrame] = {}
     found: list[pl.DataFrame] = []
@@ -333,10 +415,8 @@ def check_sheets(sheets: dict[str, RawSheet], standard: Standard) -> tuple[dict[
         raw = sheets.get(sheet.name)
         if raw is None or raw.frame.is_empty():
             typed[sheet.name] = pl.DataFrame(schema=TYPED_SCHEMAS[sheet.name])
-            if not sheet.child:
-                ids = pl.Series("employee_id", [], dtype=pl.String)
             continue
-        frame, problems = check_sheet(raw, standard, vocab, ids if sheet.child else None)
+        frame, problems = check_sheet(raw, standard, vocab, ids if sheet.child else None, notes)
         typed[sheet.name] = frame
         found.extend(problems)
         if not sheet.child:

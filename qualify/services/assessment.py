@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from qualify.core.decision import Decision, LevelOutcome, Stage
-from qualify.core.errors import NotFound, QualifyError
+from qualify.core.errors import NotFound, Problem, QualifyError
 from qualify.core.evaluate import evaluate
 from qualify.core.knowledge import KnowledgeStanding, most_allowed_levels_above, rank_knowledge
 from qualify.core.records import Employee, Organisation, PersonRecord
@@ -64,6 +64,7 @@ class Summary:
     skipped: int
     by_highest: dict[int, int]
     by_level: dict[int, dict[str, int]]
+    notes: tuple[Problem, ...] = ()  # what reading the HR data did (sheets joined or ignored, encoding …)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class SummaryCounter:
     assessed: int = 0
     by_highest: dict[int, int] = field(default_factory=dict)
     by_level: dict[int, dict[str, int]] = field(default_factory=dict)
+    notes: tuple[Problem, ...] = ()
 
     def __post_init__(self) -> None:
         self.by_highest = dict.fromkeys([0, *self.standard.level_numbers], 0)
@@ -91,7 +93,7 @@ class SummaryCounter:
     def summary(self) -> Summary:
         return Summary(standard=self.standard.id, as_of=self.as_of, stage=self.stage, assessed=self.assessed,
                        skipped=self.skipped, by_highest=dict(self.by_highest),
-                       by_level={k: dict(v) for k, v in self.by_level.items()})
+                       by_level={k: dict(v) for k, v in self.by_level.items()}, notes=self.notes)
 
 
 # --- assess -------------------------------------------------------------------------------------
@@ -157,7 +159,7 @@ def assess(standard_ref: str | None, data_path: Path, as_of: dt.date, stage: Sta
                                               family_start)
         else:
             skipped += 1
-    counter = SummaryCounter(standard, as_of, stage, skipped=skipped)
+    counter = SummaryCounter(standard, as_of, stage, skipped=skipped, notes=frames.notes)
 
     if engine in ("auto", "batch"):
         from qualify.batch.evaluate import evaluate_batch  # Polars, imported when it is used

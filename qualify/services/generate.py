@@ -18,6 +18,7 @@ same organisation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,8 @@ import polars as pl
 from qualify.core.periods import last_closed_quarter, period_of_index, quarter_end
 from qualify.core.standard import Requirement, Standard
 from qualify.formats.hrdata import HRFrames
-from qualify.formats.hrdata_columns import SHEETS
+from qualify.formats.hrdata_columns import SHEETS, part_label
+from qualify.formats.xlsx_write import EXCEL_MAX_ROWS, save_workbook
 
 IntArray = npt.NDArray[np.int64]
 Rng = np.random.Generator
@@ -367,8 +369,10 @@ def _ratings(rng: Rng, ids: pl.Series, level: IntArray, applicant: IntArray,
         elements = [element.code for _, element, _ in standard.elements_at(target)]
         if not len(people) or not elements:
             continue
-        for round_ in range(2):  # two assessors per applicant
-            first = rng.integers(0, ASSESSORS, size=len(people))
+        first: IntArray | None = None
+        for round_ in range(2):  # two different assessors per applicant (a repeated rating is an error)
+            drawn = rng.integers(0, ASSESSORS, size=len(people))  # drawn each round: the same stream
+            first = drawn if first is None else first  # the second is offset from the first: never equal
             who = (first + round_ * (1 + rng.integers(0, ASSESSORS - 1, size=len(people)))) % ASSESSORS
             person = np.repeat(people, len(elements))
             element = np.tile(np.arange(len(elements)), len(people))
@@ -417,11 +421,12 @@ def _flat(frames: HRFrames, name: str) -> pl.DataFrame:
     return frame.with_columns(pl.when(pl.col(pl.String) != "").then(pl.col(pl.String)).name.keep())
 
 
-def write_hr_data(frames: HRFrames, path: Path) -> Path:
-    """Write the contract's sheets: a ``.xlsx`` path gives a workbook, anything else a folder of CSVs."""
+def write_hr_data(frames: HRFrames, path: Path, *, max_rows: int = EXCEL_MAX_ROWS) -> Path:
+    """Write the contract's sheets: a ``.xlsx`` path gives a workbook (a sheet holds at most
+    ``max_rows`` rows, header included), anything else a folder of CSVs."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        _write_workbook(frames, path)
+        _write_workbook(frames, path, max_rows)
     else:
         path.mkdir(parents=True, exist_ok=True)
         for sheet in SHEETS:
@@ -429,15 +434,26 @@ def write_hr_data(frames: HRFrames, path: Path) -> Path:
     return path
 
 
-def _write_workbook(frames: HRFrames, path: Path) -> None:
+def _write_workbook(frames: HRFrames, path: Path, max_rows: int = EXCEL_MAX_ROWS) -> None:
+    """One sheet per table; a table longer than a sheet holds goes on in ``evidence 2`` and so on (the
+    reader joins them again). Fixed timestamps: the same seed gives the same bytes."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     for sheet in SHEETS:
-        ws: Any = workbook.create_sheet(sheet.name)
         frame = _flat(frames, sheet.name)
-        ws.append(frame.columns)
-        for row in frame.iter_rows():
-            ws.append(row)
+        ws: Any = None
+        part = rows = 0
+        # An empty table still gets its sheet with the header: one pass with no row.
+        table_rows: Iterable[tuple[Any, ...] | None] = frame.iter_rows() if frame.height else [None]
+        for row in table_rows:
+            if ws is None or rows >= max_rows:
+                part += 1
+                ws = workbook.create_sheet(part_label(sheet.name, part))
+                ws.append(frame.columns)
+                rows = 1
+            if row is not None:
+                ws.append(row)
+                rows += 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    save_workbook(workbook, path)

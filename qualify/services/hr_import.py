@@ -53,6 +53,7 @@ class ImportPlan:
     changed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     records: dict[str, PersonRecord] = field(default_factory=dict, repr=False)
+    notes: tuple[Problem, ...] = ()  # what reading the file did (sheets joined or ignored, encoding …)
 
     def counts(self) -> dict[str, Any]:
         return {"sheets": self.sheets, "people": len(self.organisation.employees), "new": len(self.new),
@@ -141,7 +142,7 @@ def plan_import(path: Path, standard: Standard, repo: HRRepository, *,
         else:
             changed.append(i)
     return ImportPlan(organisation=org, sheets=frames.counts(), new=tuple(new), changed=tuple(changed),
-                      unchanged=tuple(unchanged), records=records)
+                      unchanged=tuple(unchanged), records=records, notes=frames.notes)
 
 
 def _normalised(record: PersonRecord) -> PersonRecord:
@@ -236,6 +237,7 @@ def batch_counts(plan: ImportPlan) -> dict[str, Any]:
     counts = plan.counts()
     counts["new_ids"] = list(plan.new[:SHOWN_IDS])
     counts["changed_ids"] = list(plan.changed[:SHOWN_IDS])
+    counts["notes"] = [note.as_dict() for note in plan.notes]  # sheets joined or ignored, title rows …
     return counts
 
 
@@ -319,6 +321,7 @@ def apply_batch(store: ImportStore, user: Any, batch_id: int, *,
 class Imported:
     batch_id: int
     counts: dict[str, Any]
+    notes: tuple[Problem, ...] = ()  # what reading the file did (sheets joined or ignored, encoding …)
 
 
 def import_file(store: ImportStore, path: Path, standard: Standard, *, user: Any = None,
@@ -336,4 +339,4 @@ def import_file(store: ImportStore, path: Path, standard: Standard, *, user: Any
         store.audit(user, "import.applied", "people.ImportBatch", batch_id, None,
                     {"file": str(path), "standard": standard.id, "new": list(plan.new),
                      "changed": list(plan.changed), "via": via})
-    return Imported(batch_id=batch_id, counts=counts)
+    return Imported(batch_id=batch_id, counts=counts, notes=plan.notes)

@@ -341,15 +341,15 @@ def test_a_path_that_is_not_hr_data_is_one_problem(tmp_path: Path, mini: Standar
     assert [p.code for p in problems_of(tmp_path / "nowhere", mini)] == ["not-found"]
 
 
-def test_a_csv_file_that_is_not_utf8_is_one_problem(tmp_path: Path, mini: Standard) -> None:
+def test_a_csv_file_neither_utf8_nor_gb18030_is_one_problem(tmp_path: Path, mini: Standard) -> None:
     folder = write_csv_folder(tmp_path / "hr", {"employees": good_rows()["employees"]})
     (folder / "employees.csv").write_bytes((folder / "employees.csv").read_text(encoding="utf-8")
-                                           .encode("gbk"))
+                                           .encode("utf-16"))
 
     problems = problems_of(folder, mini)
 
     assert [(p.code, p.sheet) for p in problems] == [("unreadable", "employees")]
-    assert "UTF-8" in problems[0].message_en
+    assert "UTF-8" in problems[0].message_en and "GB18030" in problems[0].message_en
 
 
 def test_a_damaged_workbook_is_one_problem(tmp_path: Path, mini: Standard) -> None:

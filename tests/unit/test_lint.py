@@ -321,3 +321,8 @@ def test_a_blank_cell_that_is_not_status_none_is_qs024_and_several_unnumbered_it
     assert where(found) == {("QS024", "modules[0].elements[0].criteria[0].blank"),
                             ("QS024", "modules[0].measures[0].blank"),
                             ("QS026", "modules[0].elements[0].criteria[1].numbered")}
+
+
+def test_an_example_score_above_the_exams_maximum_is_qs046() -> None:
+    found = findings_after(lambda d: person(d)["exams"][0].update(score=100.5))
+    assert where(found) == {("QS046", "examples[0].people[0].exams[0].score")}

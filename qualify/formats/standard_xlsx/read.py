@@ -112,6 +112,13 @@ def _open(path: Path, reader: _Reader) -> Any:
     if not path.is_file():
         reader.problem("no such file", "文件不存在", code="not-found")
         raise reader.fail()
+    from qualify.formats.xlsx_guard import check_workbook
+
+    try:
+        check_workbook(path, file=reader.file)  # a zip bomb is refused before openpyxl inflates it
+    except InvalidInput as refused:
+        reader.problems.extend(refused.problems)
+        raise reader.fail() from None
     try:
         return load_workbook(path)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:

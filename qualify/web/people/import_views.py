@@ -19,6 +19,7 @@ from qualify.web.people.importing import (
     apply_batch,
     batches_visible_to,
     default_standard_id,
+    note_rows,
     problem_rows,
     validate_upload,
 )
@@ -76,6 +77,7 @@ def detail(request: HttpRequest, batch_id: int) -> HttpResponse:
         **_form_context(form, request),
         "batch": batch,
         "problems": problem_rows(batch, lang()),
+        "notes": note_rows(batch, lang()),
     })
 
 

@@ -18,7 +18,8 @@ from qualify.web.accounts import access
 from qualify.web.people.models import ImportBatch
 from qualify.web.people.repository import OrmRepository
 
-__all__ = ["NotApplicable", "apply_batch", "batches_visible_to", "default_standard_id", "problem_rows",
+__all__ = ["NotApplicable", "apply_batch", "batches_visible_to", "default_standard_id", "note_rows",
+           "problem_rows",
            "validate_upload"]
 
 
@@ -54,3 +55,11 @@ def problem_rows(batch: ImportBatch, language: str) -> list[dict[str, Any]]:
     zh = not language.startswith("en")
     return [{**p, "text": (p.get("message_zh") if zh else None) or p.get("message", "")}
             for p in batch.problems]
+
+
+def note_rows(batch: ImportBatch, language: str) -> list[dict[str, Any]]:
+    """What reading the batch's file did (tables joined from several sheets, sheets ignored, title
+    rows skipped, ratings superseded), the message in ``language``."""
+    zh = not language.startswith("en")
+    notes = (batch.counts or {}).get("notes", [])
+    return [{**n, "text": (n.get("message_zh") if zh else None) or n.get("message", "")} for n in notes]
