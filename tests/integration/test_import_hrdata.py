@@ -10,11 +10,11 @@ from typing import Any
 import openpyxl
 import pytest
 from django.test import Client
-from qualify.web.testing import hr_workbook, make_user
 
 from qualify.services.standards import get_standard
 from qualify.web.people.importing import default_standard_id
 from qualify.web.people.models import Person
+from tests.support.org import hr_workbook, make_user
 
 pytestmark = pytest.mark.django_db
 TESTS = Path(__file__).resolve().parents[1]
