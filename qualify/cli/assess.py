@@ -23,6 +23,8 @@ from qualify.core.errors import QualifyError
 from qualify.core.text import Lang
 from qualify.formats.decisions import atomic_path, label, level_outcome_text, trace_text, write_decisions
 from qualify.services.assessment import Assessment, Summary, assess, explain, resolve_standard
+from qualify.services.clock import DEFAULT_TIME_ZONE, local_today
+from qualify.web import config
 
 PROGRESS_FROM = 2_000  # people; smaller runs finish before a bar is worth drawing
 
@@ -34,8 +36,9 @@ class OutputFormat(StrEnum):
 
 
 def parse_date(value: str | None, option: str) -> dt.date:
+    """The date given, or today in the deployment's time zone (``TIME_ZONE``, as the web app)."""
     if not value:
-        return dt.datetime.now(dt.UTC).astimezone().date()
+        return local_today(config.get("TIME_ZONE", DEFAULT_TIME_ZONE))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -530,7 +530,15 @@ def check_rating(rating: str, ladder: Sequence[str]) -> None:
 
 
 def notice_ends(published_at: dt.datetime, notice_days: int) -> dt.datetime:
-    return published_at + dt.timedelta(days=notice_days)
+    """When a notice period of ``notice_days`` whole days ends: at midnight after the local day that is
+    ``notice_days`` days after the day of publication.
+
+    ``published_at`` is aware and in the deployment's time zone, so its date is the local date: a
+    result published at 00:30 or at 23:30 China time has its notice running to the end of the same
+    local day ``notice_days`` later, never one day short because the UTC date was still yesterday.
+    """
+    last_day = published_at.date() + dt.timedelta(days=notice_days)
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=published_at.tzinfo)
 
 
 def in_notice_period(published_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> bool:

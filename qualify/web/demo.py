@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.utils import timezone
 
 from qualify.core.standard import Standard
 
@@ -86,7 +87,7 @@ def load_people(
     from qualify.web.people.importing import apply_batch, validate_upload
     from qualify.web.people.models import ImportBatch
 
-    as_of = as_of or dt.datetime.now(dt.UTC).date()
+    as_of = as_of or timezone.localdate()
     frames = generate_organisation(people, DEMO_SEED, standard, as_of)
     path = write_hr_data(frames, home / "demo-hr-data.xlsx")
     hr = _user("hr", ["hr"], hr_families=[standard.family])

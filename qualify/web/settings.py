@@ -17,6 +17,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from qualify.services.clock import DEFAULT_TIME_ZONE
 from qualify.web import config
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -180,7 +181,7 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = config.get("TIME_ZONE", "Asia/Shanghai")
+TIME_ZONE = config.get("TIME_ZONE", DEFAULT_TIME_ZONE)  # every date shown or compared is local
 
 # --- static files ------------------------------------------------------------------------------------
 

@@ -8,11 +8,15 @@ decides, publishes; E001 appeals; the appeal panel decides; the certificate is i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from qualify.core.cycle import ApplicationState, CycleState, PanelChoice
 from qualify.core.errors import InvalidInput, NotFound, QualifyError
@@ -418,3 +422,104 @@ def test_an_evidence_code_the_standard_does_not_know_is_refused(
             svc.EvidenceInput(activity="juggling", date=TODAY, elements=("talk-prep", "nope")),
         )
     assert [p.path for p in caught.value.problems] == ["activity", "elements"]
+
+
+# --- local dates: every window, notice and validity is counted in the deployment's local date --------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = dt.date(2026, 12, 4)
+LOCAL_TIMES = pytest.mark.parametrize("local_time", [dt.time(0, 30), dt.time(23, 30)], ids=["00:30", "23:30"])
+
+
+def freeze_local(
+    monkeypatch: pytest.MonkeyPatch, day: dt.date, at: dt.time
+) -> Callable[[dt.timedelta], None]:
+    """Freeze ``timezone.now`` at ``day`` ``at`` China time; returns a function that moves it on."""
+    moment = [dt.datetime.combine(day, at, tzinfo=SHANGHAI).astimezone(dt.UTC)]
+    monkeypatch.setattr(timezone, "now", lambda: moment[0])
+
+    def move(by: dt.timedelta) -> None:
+        moment[0] += by
+
+    return move
+
+
+@pytest.mark.django_db
+@LOCAL_TIMES
+@pytest.mark.parametrize(
+    ("opens", "closes", "accepted"),
+    [(0, 0, True), (-3, 0, True), (0, 3, True), (1, 5, False), (-5, -1, False)],
+    ids=["opens-and-closes-today", "closes-today", "opens-today", "opens-tomorrow", "closed-yesterday"],
+)
+def test_the_application_window_is_read_in_local_dates_at_any_hour(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, local_time: dt.time,
+    opens: int, closes: int, accepted: bool,
+) -> None:
+    freeze_local(monkeypatch, DAY, local_time)
+    repo = DjangoRepository()
+    cycle = svc.create_cycle(
+        repo,
+        people["hr"],
+        new_cycle(
+            opens_on=DAY + dt.timedelta(days=opens), closes_on=DAY + dt.timedelta(days=closes), as_of=DAY
+        ),
+    )
+    svc.open_cycle(repo, people["hr"], cycle.id)
+    if accepted:
+        assert svc.apply(repo, people["employee"], cycle.id).state is ApplicationState.draft
+    else:
+        with pytest.raises(QualifyError) as caught:
+            svc.apply(repo, people["employee"], cycle.id)
+        assert caught.value.code == "outside-window"
+
+
+@pytest.mark.django_db
+@LOCAL_TIMES
+def test_the_notice_period_and_the_certificate_count_local_days(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, local_time: dt.time
+) -> None:
+    move = freeze_local(monkeypatch, DAY, local_time)
+    repo = DjangoRepository()
+    hr = people["hr"]
+    cycle = svc.create_cycle(repo, hr, new_cycle(opens_on=DAY, closes_on=DAY, as_of=DAY, notice_days=7))
+    svc.open_cycle(repo, hr, cycle.id)
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ALL_MEET, ALL_MEET)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ALL_MEET.items()})
+    svc.decide(repo, hr, app_id)
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    ends = timezone.localtime(repo.application(app_id).notice_ends_at)
+    assert (ends.date(), ends.time()) == (DAY + dt.timedelta(days=8), dt.time(0, 0))  # the end of the 7th day
+    # the last local day of the notice is still in it, whatever the hour of publication
+    move(dt.datetime.combine(DAY + dt.timedelta(days=7), dt.time(23, 59), tzinfo=SHANGHAI)
+         - timezone.localtime(timezone.now()))
+    with pytest.raises(QualifyError) as caught:
+        svc.certify(repo, hr, app_id)
+    assert caught.value.code == "notice-not-over"
+    move(dt.timedelta(minutes=31))  # 00:30 local, the day after: UTC still says the day before
+    certificate = svc.certify(repo, hr, app_id)
+    issued = DAY + dt.timedelta(days=8)
+    assert certificate.valid_from == issued
+    assert certificate.number.endswith(f"-{issued.year}-00001")
+    row = m.Certificate.objects.get(number=certificate.number)
+    assert timezone.localtime(row.issued_at).date() == row.valid_from == issued
+
+
+@pytest.mark.django_db
+@LOCAL_TIMES
+def test_evidence_dated_after_the_local_today_is_refused(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, local_time: dt.time
+) -> None:
+    freeze_local(monkeypatch, DAY, local_time)
+    repo = DjangoRepository()
+    cycle = svc.create_cycle(repo, people["hr"], new_cycle(opens_on=DAY, closes_on=DAY, as_of=DAY))
+    svc.open_cycle(repo, people["hr"], cycle.id)
+    app = svc.apply(repo, people["employee"], cycle.id)
+    svc.add_evidence(repo, people["employee"], app.id, replace(EVIDENCE[2], date=DAY))
+    with pytest.raises(InvalidInput) as caught:
+        tomorrow = replace(EVIDENCE[2], date=DAY + dt.timedelta(days=1))
+        svc.add_evidence(repo, people["employee"], app.id, tomorrow)
+    assert [p.path for p in caught.value.problems] == ["date"]
+    assert "after today (2026-12-04)" in caught.value.problems[0].message_en
+    assert len(repo.evidence(app.id)) == 1

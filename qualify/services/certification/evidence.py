@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,11 +66,26 @@ def check_evidence(standard: Standard, item: EvidenceInput, level: int) -> list[
     return problems
 
 
+def check_evidence_date(item: EvidenceInput, today: dt.date) -> list[Problem]:
+    """Evidence records something that happened: a date after today (the local date) is refused."""
+    if item.date > today:
+        return [
+            Problem(
+                "future-date",
+                f"the evidence is dated {item.date.isoformat()}, after today ({today.isoformat()})",
+                f"举证日期 {item.date.isoformat()} 晚于今天（{today.isoformat()}）",
+                path="date",
+            )
+        ]
+    return []
+
+
 def add_evidence(
     repo: CertificationRepository, actor: Actor, application_id: int, item: EvidenceInput
 ) -> EvidenceView:
     app, cycle = applicant_step(repo, actor, application_id, Action.add_evidence)
     problems = check_evidence(cycle_standard(repo, cycle), item, app.target_level)
+    problems += check_evidence_date(item, repo.now().date())
     if problems:
         raise InvalidInput(problems, source="evidence")
     with repo.atomic():

@@ -1,0 +1,41 @@
+"""The command line counts days in the deployment's time zone (``TIME_ZONE``, default Asia/Shanghai),
+like the web app, whatever the machine's own time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qualify.cli.assess import parse_date
+from qualify.core.cycle import notice_ends
+from qualify.services import clock
+from qualify.services.clock import zone
+
+SHANGHAI = zone("Asia/Shanghai")
+
+
+def frozen_at(monkeypatch: pytest.MonkeyPatch, local: dt.datetime) -> None:
+    monkeypatch.setattr(clock, "utc_now", lambda: local.astimezone(dt.UTC))
+    monkeypatch.delenv("QUALIFY_CONFIG", raising=False)
+
+
+@pytest.mark.parametrize("at", [dt.time(0, 30), dt.time(23, 30)], ids=["00:30", "23:30"])
+def test_the_cli_default_as_of_is_the_china_date_at_any_hour(
+    monkeypatch: pytest.MonkeyPatch, at: dt.time
+) -> None:
+    frozen_at(monkeypatch, dt.datetime.combine(dt.date(2026, 12, 4), at, tzinfo=SHANGHAI))
+    monkeypatch.delenv("TIME_ZONE", raising=False)
+    assert parse_date(None, "--as-of") == dt.date(2026, 12, 4)
+
+
+def test_the_cli_default_as_of_follows_the_time_zone_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    frozen_at(monkeypatch, dt.datetime(2026, 12, 4, 0, 30, tzinfo=SHANGHAI))
+    monkeypatch.setenv("TIME_ZONE", "UTC")
+    assert parse_date(None, "--as-of") == dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("at", [dt.time(0, 30), dt.time(23, 30)], ids=["00:30", "23:30"])
+def test_a_notice_of_seven_days_ends_at_midnight_after_the_seventh_local_day(at: dt.time) -> None:
+    published = dt.datetime.combine(dt.date(2026, 12, 4), at, tzinfo=SHANGHAI)
+    assert notice_ends(published, 7) == dt.datetime(2026, 12, 12, 0, 0, tzinfo=SHANGHAI)
