@@ -4,7 +4,8 @@ Three small machines share ONE table, ``TABLE``:
 
 - the cycle: draft → open (applications accepted) → assessing (panels score) → notice (公示) → closed;
 - an application: draft → (awaiting_approval →) submitted → in_review → consolidated → decided →
-  published → (appealed → appeal_decided →) certified | closed; withdrawn and rejected end it early;
+  published → (appealed → appeal_decided (→ published again when the appeal changed the result) →)
+  certified | closed; withdrawn and rejected end it early;
 - an assignment (one assessor's score sheet for one application): pending → submitted.
 
 A row says: in this state, this action may be done by these roles, and leads to that state.
@@ -174,6 +175,7 @@ TABLE: tuple[Row, ...] = (
     Row(A.published, Action.close, HR, A.closed),
     Row(A.appealed, Action.assign_appeal_panel, HR, A.appealed),
     Row(A.appealed, Action.decide_appeal, _roles(Role.hr, Role.admin, Role.lead), A.appeal_decided),
+    Row(A.appeal_decided, Action.publish, HR, A.published),  # a result changed on appeal: a new notice
     Row(A.appeal_decided, Action.certify, HR, A.certified),
     Row(A.appeal_decided, Action.close, HR, A.closed),
     # --- an assessor's score sheet --------------------------------------------------------------
@@ -559,6 +561,43 @@ def require_notice_over(ends_at: dt.datetime | None, now: dt.datetime) -> None:
     if ends_at is None or now < ends_at:
         raise refuse("notice-not-over", "公示期尚未结束", "the notice period is not over yet",
                      ends_at=ends_at.isoformat() if ends_at else None)
+
+
+def require_no_earlier_appeal(appealed_before: bool) -> None:
+    """One appeal per application: a result published again after its appeal is not appealed again."""
+    if appealed_before:
+        raise refuse("already-appealed", "此申请已申诉过一次，申诉裁决为最终结果",
+                     "this application has been appealed once; the appeal's decision is final")
+
+
+def require_republished(changed_on_appeal: bool) -> None:
+    """A result that the appeal changed is published again, with its own notice period, before a
+    certificate is issued or the application is closed."""
+    if changed_on_appeal:
+        raise refuse("republish-first", "申诉改变了结果：须重新公示，公示期结束后才能颁发证书或结束申请",
+                     "the appeal changed the result: publish it again and let its notice period end "
+                     "before certifying or closing")
+
+
+MemberT = TypeVar("MemberT", int, str)
+
+
+def appeal_panel_overlap(
+    review_members: Iterable[MemberT], appeal_members: Iterable[MemberT]
+) -> list[MemberT]:
+    """The members (in the appeal panel's order) who also sat on the panel whose decision is appealed."""
+    reviewed = set(review_members)
+    return [member for member in dict.fromkeys(appeal_members) if member in reviewed]
+
+
+def require_independent_appeal_panel(overlap: Sequence[str], *, allowed: bool) -> None:
+    """An appeal panel shares no member with the panel whose decision is appealed, unless the
+    standard's owner allows it (``certificate.appeal_panel_may_share_members``; then it warns)."""
+    if overlap and not allowed:
+        raise refuse("appeal-panel-not-independent",
+                     f"申诉评委组不能包含原评委组成员：{'、'.join(overlap)}",
+                     f"an appeal panel may not include members of the panel whose decision is appealed: "
+                     f"{', '.join(overlap)}", members=list(overlap))
 
 
 def certificate_validity(issued_on: dt.date, validity_months: int) -> tuple[dt.date, dt.date]:

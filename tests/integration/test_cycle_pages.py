@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
+from qualify.web.certification.repository.base import RepositoryBase
 from qualify.web.people.models import Person
 from qualify.web.testing import make_user
 
@@ -60,7 +62,9 @@ def follow(client: Client, url: str, data: dict[str, Any] | None = None) -> str:
 
 
 @pytest.mark.django_db
-def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
+def test_every_step_of_a_cycle_through_the_pages(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     c, cycle_id = world["c"], world["cycle"]
     hr, emp = c["hr"], c["employee"]
     page = follow(hr, f"/cycles/{cycle_id}/action/", {"action": "open"})
@@ -162,6 +166,9 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
     follow(hr, f"/applications/{app.pk}/action/", {"action": "decide"})
     page = ok(emp.get(f"/applications/{app.pk}/"))
     assert 'id="decision"' not in page  # not published yet: the applicant does not see it
+    # nor does the review panel's lead, on any page
+    assert c["assessor"].get(f"/applications/{app.pk}/appeal/decide/").status_code == 404
+    assert "未通过" not in ok(c["assessor"].get(f"/applications/{app.pk}/"))
     follow(hr, f"/cycles/{cycle_id}/action/", {"action": "close_applications"})
     follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
     page = ok(emp.get(f"/applications/{app.pk}/"))
@@ -189,6 +196,19 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
     english.force_login(world["users"]["employee"])
     page = ok(english.get(f"/applications/{app.pk}/"))
     assert f"<li>#{computed.pk} computed from the standard · not passed" in page
+    # the result changed on appeal: it is published again, with its own notice, before any certificate
+    page = ok(hr.get(f"/applications/{app.pk}/"))
+    assert 'value="certify"' not in page and 'value="close"' not in page
+    page = follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    assert not m.Certificate.objects.exists()
+    follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    assert m.Application.objects.get(pk=app.pk).state == "published"
+    page = follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    assert not m.Certificate.objects.exists()
+    later = timezone.localtime() + dt.timedelta(days=9)
+    monkeypatch.setattr(RepositoryBase, "now", lambda self: later)
+    page = ok(hr.get(f"/applications/{app.pk}/"))
+    assert 'value="certify"' in page and 'value="close"' not in page  # a passed result: only certify
     follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
     cert = m.Certificate.objects.get()
     assert Person.objects.get(employee_id="E001").current_level == 2

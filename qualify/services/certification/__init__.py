@@ -36,6 +36,7 @@ from qualify.services.certification.appeals import (
     appeal,
     assign_appeal_panel,
     decide_appeal,
+    shared_members,
 )
 from qualify.services.certification.applications import (
     apply,
@@ -63,6 +64,7 @@ from qualify.services.certification.cycles import (
     screening_decision,
 )
 from qualify.services.certification.decisions import (
+    changed_on_appeal,
     compute_decision,
     decide,
     decision_record,
@@ -175,6 +177,7 @@ __all__ = [
     "assign_panel",
     "cancel_cycle",
     "certify",
+    "changed_on_appeal",
     "check_evidence",
     "check_room",
     "check_upload",
@@ -211,6 +214,7 @@ __all__ = [
     "screen_cycle",
     "screening_decision",
     "self_assess",
+    "shared_members",
     "submit",
     "submit_rating",
     "summarise",

@@ -13,10 +13,18 @@ from qualify.services.certification.evidence import (
     check_upload,
     safe_name,
 )
+from qualify.services.certification.frozen import cycle_standard
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.panels import panel_of_kind, seat_panel
 from qualify.services.certification.repository import CertificationRepository
-from qualify.services.certification.values import Actor, AppealView, ApplicationView, DecisionView, FileView
+from qualify.services.certification.values import (
+    Actor,
+    AppealView,
+    ApplicationView,
+    DecisionView,
+    FileView,
+    PanelView,
+)
 
 
 def appeal(repo: CertificationRepository, actor: Actor, application_id: int, reason: str) -> AppealView:
@@ -26,6 +34,7 @@ def appeal(repo: CertificationRepository, actor: Actor, application_id: int, rea
         app = visible_application(repo, actor, application_id)
         state = transition(app.state, Action.appeal, roles_for_application(repo, actor, app))
         rules.require_appeal_window(app.published_at, app.notice_ends_at, repo.now())
+        rules.require_no_earlier_appeal(repo.appeal(app.id) is not None)
         made = repo.add_appeal(actor, app.id, text)
         repo.update_application(actor, app.id, Action.appeal.value, state=state, expected_version=app.version)
         return made
@@ -53,13 +62,26 @@ def add_appeal_file(
         return repo.add_appeal_file(actor, found.id, safe_name(name), content_type, content)
 
 
+def shared_members(repo: CertificationRepository, app: ApplicationView, panel: PanelView) -> list[str]:
+    """The members of the appeal ``panel`` (usernames) who sat on the panel whose decision is appealed."""
+    reviewers = {a.user_id: a.username for a in repo.assignments(app.id, "review")}
+    overlap = rules.appeal_panel_overlap(reviewers, (panel.lead_user_id, *panel.member_user_ids))
+    return [reviewers[user_id] for user_id in overlap]
+
+
 def assign_appeal_panel(
     repo: CertificationRepository, actor: Actor, application_id: int, panel_id: int
 ) -> ApplicationView:
+    """Assign an appeal panel; refused when it shares a member with the panel whose decision is
+    appealed, unless the standard's owner allows it (the page then warns, see ``shared_members``)."""
     with repo.atomic():
         app = visible_application(repo, actor, application_id)
         panel = panel_of_kind(repo, app, panel_id, "appeal")
         state = transition(app.state, Action.assign_appeal_panel, roles_for_application(repo, actor, app))
+        standard = cycle_standard(repo, repo.cycle(app.cycle_id))
+        rules.require_independent_appeal_panel(
+            shared_members(repo, app, panel), allowed=standard.certificate.appeal_panel_may_share_members
+        )
         return seat_panel(repo, actor, app, panel, Action.assign_appeal_panel, state)
 
 
@@ -73,7 +95,8 @@ def decide_appeal(
     reason: str,
 ) -> DecisionView:
     """The appeal panel's lead (or HR) decides. Upheld: a new decision with the result ``passed``;
-    dismissed: a new decision that confirms the result. Either way it points to the one it replaces."""
+    dismissed: a new decision that confirms the result. Either way it points to the one it replaces.
+    A result the appeal changed is published again (``publish``) before it becomes final."""
     text = rules.require_text(
         reason,
         code="appeal-decision-reason-required",

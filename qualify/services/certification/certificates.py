@@ -8,6 +8,7 @@ from qualify.core import cycle as rules
 from qualify.core.cycle import Action, ApplicationState, transition
 from qualify.core.errors import QualifyError
 from qualify.services.certification.access import roles_for_application, visible_application
+from qualify.services.certification.decisions import changed_on_appeal
 from qualify.services.certification.frozen import cycle_standard
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import (
@@ -28,6 +29,8 @@ def _after_notice(
     state = transition(app.state, action, roles_for_application(repo, actor, app))
     if app.state is ApplicationState.published:
         rules.require_notice_over(app.notice_ends_at, repo.now())
+    if app.state is ApplicationState.appeal_decided:
+        rules.require_republished(changed_on_appeal(repo, app.id))
     return app, state, repo.current_decision(app.id)
 
 
@@ -88,6 +91,8 @@ def finish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> dict[s
             app.notice_ends_at is None or repo.now() < app.notice_ends_at
         ):
             continue
+        if app.state is ApplicationState.appeal_decided and changed_on_appeal(repo, app.id):
+            continue  # published again first, with its own notice period
         current = repo.current_decision(app.id)
         if current is not None and current.passed:
             certify(repo, actor, app.id)

@@ -285,15 +285,26 @@ def assign_panel(request: HttpRequest, application_id: int) -> HttpResponse:
     except ValueError:
         raise Http404("no such panel") from None
     if request.POST.get("kind") == "appeal":
-        attempt(
+        r = repo()
+        seated = attempt(
             request,
             svc.assign_appeal_panel,
-            repo(),
+            r,
             actor(request),
             application_id,
             panel_id,
             done=_("The appeal panel is assigned."),
         )
+        shared = svc.shared_members(r, seated, r.panel(panel_id)) if seated else []
+        if shared:
+            messages.warning(
+                request,
+                _(
+                    "Warning: %(names)s also sat on the panel whose decision is appealed; the standard's "
+                    "owner allows this, but the appeal is not reviewed by independent assessors."
+                )
+                % {"names": ", ".join(shared)},
+            )
     else:
         attempt(
             request,

@@ -13,7 +13,7 @@ from qualify.core.errors import NotFound
 from qualify.services import certification as svc
 from qualify.web.accounts import access
 from qualify.web.certification import models as m
-from qualify.web.certification.application_views import checks_of
+from qualify.web.certification.application_views import checks_of, decision_visible
 from qualify.web.certification.common import (
     actor,
     attempt,
@@ -55,7 +55,7 @@ def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
             attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, upload_limits())
         if made:
             return redirect("certification:application", application_id=app.id)
-    decision = r.current_decision(app.id)
+    decision = r.current_decision(app.id) if decision_visible(roles, app.state) else None
     return render(
         request,
         "certification/appeal.html",
@@ -75,11 +75,10 @@ def decide_appeal(request: HttpRequest, application_id: int) -> HttpResponse:
     app = visible_application(request, application_id)
     me = actor(request)
     r = repo()
-    if Action.decide_appeal not in svc.allowed(r, me, app) and not svc.roles_for_application(r, me, app) & {
-        Role.hr,
-        Role.admin,
-        Role.lead,
-    }:
+    roles = svc.roles_for_application(r, me, app)
+    # Only the appeal's deciders: HR, or the appeal panel's lead while the appeal is open. A review
+    # panel's lead is not one of them and sees nothing here (no decision before publication).
+    if Action.decide_appeal not in svc.allowed(r, me, app) and not roles & {Role.hr, Role.admin}:
         raise Http404("not found")
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,6 +97,8 @@ def decide_appeal(request: HttpRequest, application_id: int) -> HttpResponse:
         if made:
             return redirect("certification:application", application_id=app.id)
     decision = r.current_decision(app.id)
+    if not decision_visible(roles, app.state):
+        decision = None
     return render(
         request,
         "certification/decide_appeal.html",
