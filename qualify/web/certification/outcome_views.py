@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,7 +121,17 @@ def _certificate_or_404(request: HttpRequest, number: str) -> m.Certificate:
     return cert
 
 
-def _texts(cert: m.Certificate) -> CertificateText:
+def _level_names(cert: m.Certificate) -> tuple[str, str]:
+    """The certified level's name (zh, en) in the cycle's frozen standard, else "N级" / "level N"."""
+    cycle = cert.application.cycle if cert.application_id else None
+    if cycle is not None:
+        level = svc.cycle_standard(repo(), cycle_view(cycle)).level(cert.level)
+        if level is not None:
+            return level.name.zh, level.name.en
+    return f"{cert.level}级", f"level {cert.level}"
+
+
+def _texts(cert: m.Certificate, verify_url: str = "") -> CertificateText:
     cycle = cert.application.cycle if cert.application_id else None
     zh_level, en_level, zh_std, en_std = (
         f"{cert.level}级",
@@ -136,9 +147,9 @@ def _texts(cert: m.Certificate) -> CertificateText:
         zh_std, en_std = standard.name.zh, standard.name.en
     return CertificateText(
         number=cert.number,
-        person_zh=cert.person.name,
-        person_en=cert.person.name,
-        employee_id=cert.person.employee_id,
+        person_zh=cert.holder_name,
+        person_en=cert.holder_name,
+        employee_id=cert.holder_employee_id,
         level_zh=zh_level,
         level_en=en_level,
         standard_zh=zh_std,
@@ -147,6 +158,7 @@ def _texts(cert: m.Certificate) -> CertificateText:
         valid_from=cert.valid_from,
         valid_until=cert.valid_until,
         issued_on=timezone.localtime(cert.issued_at).date(),
+        verify_url=verify_url,
     )
 
 
@@ -172,12 +184,40 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
     cert = _certificate_or_404(request, number)
     try:
-        body = certificate_pdf(_texts(cert))
+        verify = reverse("certification:verify-certificate", args=[cert.number])
+        body = certificate_pdf(_texts(cert, request.build_absolute_uri(verify)))
     except NoChineseFont as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
     return response
+
+
+def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    """Public, no login: whether a certificate of this number exists and is valid. Shows only the
+    number, the holder's name, the level, the validity and the status (what the QR code on the PDF
+    leads to), as stored at issue."""
+    cert = m.Certificate.objects.select_related("application__cycle").filter(number=number).first()
+    if cert is None:
+        return render(request, "certification/verify.html", {"number": number, "cert": None}, status=404)
+    status = expiry(cert.valid_until, timezone.localdate())
+    level_zh, level_en = _level_names(cert)
+    return render(
+        request,
+        "certification/verify.html",
+        {
+            "number": number,
+            "cert": {
+                "number": cert.number,
+                "holder_name": cert.holder_name,
+                "level": level_zh if lang() == "zh" else level_en,
+                "valid_from": cert.valid_from,
+                "valid_until": cert.valid_until,
+            },
+            "status": status.value,
+            "css": {"valid": "ok", "expiring": "ok", "expired": "bad"}[status.value],
+        },
+    )
 
 
 @login_required

@@ -8,10 +8,12 @@ Noto Sans CJK is used whatever its position in the file.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import segno
 from fpdf import FPDF
 
 CJK_FONTS = [
@@ -60,6 +62,16 @@ class CertificateText:
     valid_from: dt.date
     valid_until: dt.date
     issued_on: dt.date
+    verify_url: str = ""
+    """The public verification page (``/certificates/verify/NUMBER/``), printed as a QR code."""
+
+
+def qr_png(url: str) -> io.BytesIO:
+    """The QR code of ``url`` as a PNG (segno, pure Python), for fpdf2 to place."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    buffer.seek(0)
+    return buffer
 
 
 def certificate_pdf(text: CertificateText) -> bytes:
@@ -117,6 +129,11 @@ def certificate_pdf(text: CertificateText) -> bytes:
         pdf.set_x(70)
         pdf.cell(60, 9, label, border="B")
         pdf.cell(90, 9, value, border="B", new_x="LMARGIN", new_y="NEXT")
+    if text.verify_url:
+        pdf.image(qr_png(text.verify_url), x=240, y=150, w=32, h=32)
+        pdf.set_xy(225, 182)
+        pdf.set_font("cjk", size=7)
+        pdf.cell(62, 4, "扫码查验 Scan to verify", align="C")
     pdf.set_y(180)
     pdf.set_font("cjk", size=9)
     pdf.set_text_color(123, 135, 148)
