@@ -7,6 +7,7 @@ The page, the API and ``qualify import`` all come through here; the rules are in
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from qualify.core.errors import InvalidInput, Problem, QualifyError
+from qualify.core.records import PersonRecord
 from qualify.services.hr_import import ImportPlan, apply_import, plan_import
+from qualify.services.hr_import_diff import import_diffs
 from qualify.services.standards import list_standards, shipped_standard
 from qualify.web.accounts import access
 from qualify.web.accounts.audit import record
-from qualify.web.people.models import ImportBatch
+from qualify.web.people.models import ImportBatch, Person
 from qualify.web.people.repository import OrmRepository
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -52,6 +55,15 @@ def _counts(plan: ImportPlan) -> dict[str, Any]:
     counts["new_ids"] = list(plan.new[:SHOWN_IDS])
     counts["changed_ids"] = list(plan.changed[:SHOWN_IDS])
     return counts
+
+
+def _diffs(plan: ImportPlan, existing: Mapping[str, PersonRecord] | None = None) -> list[dict[str, Any]]:
+    """Per changed person, the columns that change (old → new); renamed certificate holders first."""
+    ids = list(plan.changed[:SHOWN_IDS])
+    before = existing if existing is not None else OrmRepository().existing(ids)
+    holders = Person.objects.filter(employee_id__in=ids, certificates__isnull=False).values_list(
+        "employee_id", flat=True)
+    return [d.as_dict() for d in import_diffs(before, plan.records, ids, set(holders))]
 
 
 def _plan(content: bytes, file_name: str, standard_id: str, user: Any) -> ImportPlan:
@@ -89,7 +101,8 @@ def validate_upload(user: Any, file_name: str, content: bytes, standard_id: str 
         except QualifyError as error:
             batch.status, batch.problems = ImportBatch.Status.REJECTED, _rejected(error)
         else:
-            batch.status, batch.counts = ImportBatch.Status.VALIDATED, _counts(plan)
+            batch.status = ImportBatch.Status.VALIDATED
+            batch.counts = {**_counts(plan), "diffs": _diffs(plan)}
     batch.save()
     record(user, f"import.{batch.status}", "people.ImportBatch", batch.pk, None,
            {"file": batch.file_name, "standard": standard_id, "counts": batch.counts,
@@ -119,8 +132,10 @@ def apply_batch(user: Any, batch_id: int) -> ImportBatch:
             record(user, "import.rejected", "people.ImportBatch", batch.pk, None,
                    {"problems": len(batch.problems)})
             return batch
+        before = OrmRepository().existing(plan.changed[:SHOWN_IDS])
         apply_import(plan, OrmRepository(), batch=batch)
-        batch.status, batch.counts = ImportBatch.Status.APPLIED, _counts(plan)
+        batch.status = ImportBatch.Status.APPLIED
+        batch.counts = {**_counts(plan), "diffs": _diffs(plan, before)}
         batch.applied_at = timezone.now()
         batch.save(update_fields=["status", "counts", "applied_at"])
         record(user, "import.applied", "people.ImportBatch", batch.pk, {"status": "validated"},
