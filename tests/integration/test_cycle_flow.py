@@ -247,7 +247,12 @@ def test_a_whole_cycle_from_opening_to_certificate_with_an_appeal(
         with pytest.raises(QualifyError) as early:
             svc.certify(repo, hr, app_id)
         assert early.value.code == "republish-first"
-        assert svc.finish(repo, hr, cycle.id) == {"certified": 0, "closed": 0}
+        assert svc.finish(repo, hr, cycle.id) == {
+            "certified": 0,
+            "closed": 0,
+            "in_notice": 0,
+            "to_publish": 1,
+        }
         assert [a.id for a in svc.publish(repo, hr, cycle.id)] == [app_id]
         again = repo.application(app_id)
         assert again.state is ApplicationState.published
@@ -313,7 +318,7 @@ def test_a_passed_application_is_certified_only_after_the_notice_period(
     with pytest.raises(QualifyError) as late:
         svc.appeal(repo, people["employee"], app_id, "too late")
     assert late.value.code == "appeal-outside-notice"
-    assert svc.finish(repo, hr, cycle.id) == {"certified": 1, "closed": 0}
+    assert svc.finish(repo, hr, cycle.id) == {"certified": 1, "closed": 0, "in_notice": 0, "to_publish": 0}
     assert repo.application(app_id).state is ApplicationState.certified
 
 

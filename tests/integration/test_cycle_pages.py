@@ -118,6 +118,12 @@ def test_every_step_of_a_cycle_through_the_pages(
         },
     )
     assert m.StoredFile.objects.count() == 1  # the renamed executable was refused
+    assert m.EvidenceItem.objects.filter(application=app).count() == 2  # and its evidence is not stored
+    follow(
+        emp,
+        f"/applications/{app.pk}/evidence/",
+        {"activity": "presentation-material", "date": "2026-07-01", "deliverables": ["slides"]},
+    )
     follow(
         emp,
         f"/applications/{app.pk}/self-assessment/",
@@ -170,7 +176,14 @@ def test_every_step_of_a_cycle_through_the_pages(
     assert c["assessor"].get(f"/applications/{app.pk}/appeal/decide/").status_code == 404
     assert "未通过" not in ok(c["assessor"].get(f"/applications/{app.pk}/"))
     follow(hr, f"/cycles/{cycle_id}/action/", {"action": "close_applications"})
-    follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    hr_en = Client(headers={"accept-language": "en"})
+    hr_en.force_login(world["users"]["hr"])
+    page = follow(hr_en, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    assert "1 result is published; its notice period ends " in page
+    page = follow(hr_en, f"/cycles/{cycle_id}/action/", {"action": "finish"})
+    assert "issued" not in page and "Passed applications are certified" not in page  # none was issued
+    ends = timezone.localtime(m.Application.objects.get(pk=app.pk).publication.ends_at)
+    assert f"1 result is in its notice period until {ends:%Y-%m-%d %H:%M}" in page
     page = ok(emp.get(f"/applications/{app.pk}/"))
     assert '<td data-label="检查项">准备</td>' in page  # each check by its element's name, not its code
     assert "behaviour:talk-prep" not in page
@@ -209,8 +222,9 @@ def test_every_step_of_a_cycle_through_the_pages(
     monkeypatch.setattr(RepositoryBase, "now", lambda self: later)
     page = ok(hr.get(f"/applications/{app.pk}/"))
     assert 'value="certify"' in page and 'value="close"' not in page  # a passed result: only certify
-    follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    page = follow(hr_en, f"/applications/{app.pk}/action/", {"action": "certify"})
     cert = m.Certificate.objects.get()
+    assert f"Certificate {cert.number} issued, valid until {cert.valid_until.isoformat()}." in page
     assert Person.objects.get(employee_id="E001").current_level == 2
     page = ok(emp.get(f"/certificates/{cert.number}/"))
     assert cert.number in page
@@ -255,7 +269,10 @@ def test_an_application_holds_only_so_many_evidence_files_and_a_refused_one_is_n
     upload("two.pdf", PDF)
     page = upload("three.pdf", PDF)
     assert "three.pdf 未保存：此申请已有 2 个文件，上限为 2 个" in page
+    page = upload("huge.pdf", PDF + b"0" * (12 * 1024 * 1024 + 512 * 1024))  # 12.5 MB, over 10 MB a file
+    assert "huge.pdf 未保存：文件大小为 12.5 MB，单个文件上限为 10 MB" in page
     assert sorted(m.StoredFile.objects.values_list("name", flat=True)) == ["one.pdf", "two.pdf"]
+    assert m.EvidenceItem.objects.filter(application=app).count() == 2  # a refused file stores no evidence
     assert len([p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]) == 2  # nothing on disk either
 
 

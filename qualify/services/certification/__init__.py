@@ -52,6 +52,7 @@ from qualify.services.certification.certificates import (
     close_application,
     expiring_certificates,
     finish,
+    notice_ends,
 )
 from qualify.services.certification.cycles import (
     Screening,
@@ -74,6 +75,7 @@ from qualify.services.certification.decisions import (
 from qualify.services.certification.evidence import (
     MAX_UPLOAD_BYTES,
     UPLOAD_TYPES,
+    Upload,
     UploadLimits,
     add_evidence,
     add_evidence_file,
@@ -164,6 +166,7 @@ __all__ = [
     "ScoreSheet",
     "ScoreView",
     "Screening",
+    "Upload",
     "UploadLimits",
     "add_appeal_file",
     "add_evidence",
@@ -197,6 +200,7 @@ __all__ = [
     "form_panel",
     "freeze_standard",
     "my_assignments",
+    "notice_ends",
     "open_cycle",
     "override",
     "panel_conflicts",

@@ -322,7 +322,7 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     elif step == "publish":
         svc.publish(r, me, cycle_id)
     elif step == "finish":
-        svc.finish(r, me, cycle_id)
+        svc.finish(r, me, cycle_id)  # the cycle below; the counts are in the HR progress
     elif step in CYCLE_STEPS:
         CYCLE_STEPS[step](r, me, cycle_id)
     else:

@@ -180,7 +180,7 @@ APPLICATION_STEPS: dict[str, tuple[Any, Any]] = {
     "approve_jump": (svc.approve_jump, gettext_lazy("The jump is approved.")),
     "reject_jump": (svc.reject_jump, gettext_lazy("The jump was sent back to the applicant.")),
     "decide": (svc.decide, gettext_lazy("The decision was computed from the standard.")),
-    "certify": (svc.certify, gettext_lazy("The certificate was issued.")),
+    "certify": (svc.certify, ""),
     "close": (svc.close_application, gettext_lazy("The application is closed.")),
 }
 
@@ -193,7 +193,13 @@ def application_action(request: HttpRequest, application_id: int) -> HttpRespons
     if step is None:
         raise Http404("no such action")
     function, done = step
-    attempt(request, function, repo(), actor(request), application_id, done=str(done))
+    result = attempt(request, function, repo(), actor(request), application_id, done=str(done))
+    if isinstance(result, svc.CertificateView):
+        messages.success(
+            request,
+            _("Certificate %(number)s issued, valid until %(until)s.")
+            % {"number": result.number, "until": result.valid_until.isoformat()},
+        )
     return redirect("certification:application", application_id=application_id)
 
 
@@ -227,16 +233,23 @@ def add_evidence(request: HttpRequest, application_id: int) -> HttpResponse:
         elements=tuple(d["elements"]),
         measures=tuple(d["measures"]),
     )
-    made = attempt(request, svc.add_evidence, r, actor(request), app.id, item, done=_("Evidence added."))
-    upload = d.get("file")
-    if made and upload is not None:
-        if upload.size > svc.MAX_UPLOAD_BYTES:
-            content = b"\0" * (svc.MAX_UPLOAD_BYTES + 1)  # refused by the service without reading it all
-        else:
-            content = upload.read()
-        attempt(
-            request, svc.add_evidence_file, r, actor(request), made.id, upload.name, content, upload_limits()
-        )
+    sent = d.get("file")
+    upload = None
+    if sent is not None:
+        # a file over the limit is refused by its size, without reading it all
+        content = sent.read() if sent.size <= svc.MAX_UPLOAD_BYTES else sent.read(8)
+        upload = svc.Upload(sent.name, content, sent.size)
+    attempt(
+        request,
+        svc.add_evidence,
+        r,
+        actor(request),
+        app.id,
+        item,
+        upload,
+        upload_limits(),
+        done=_("Evidence added with its file.") if upload else _("Evidence added."),
+    )
     return redirect("certification:application", application_id=app.id)
 
 
