@@ -22,7 +22,14 @@ from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import QualifyError
 from qualify.core.text import Lang
 from qualify.formats.decisions import atomic_path, label, level_outcome_text, trace_text, write_decisions
-from qualify.services.assessment import Assessment, Summary, assess, explain, resolve_standard
+from qualify.services.assessment import (
+    DEFAULT_STAGE,
+    Assessment,
+    Summary,
+    assess,
+    explain,
+    resolve_standard,
+)
 from qualify.services.clock import DEFAULT_TIME_ZONE, local_today
 from qualify.web import config
 
@@ -69,7 +76,7 @@ def assess_cmd(
     standard: StandardOption = None,
     as_of: AsOfOption = None,
     stage: Annotated[Stage, typer.Option("--stage", help="screening: experience, performance, knowledge; "
-                                         "certification: every check.")] = Stage.screening,
+                                         "certification: every check.")] = DEFAULT_STAGE,
     output_format: Annotated[OutputFormat | None, typer.Option(
         "--format", "-f", help="jsonl (one decision per line), xlsx (for HR) or text; "
         "default from the -o suffix, else jsonl.")] = None,
@@ -161,8 +168,8 @@ def explain_cmd(
     level: Annotated[int | None, typer.Option("--level", "-l", help="Only this level.")] = None,
     standard: StandardOption = None,
     as_of: AsOfOption = None,
-    stage: Annotated[Stage, typer.Option("--stage", help="screening or certification (every check).")]
-    = Stage.certification,
+    stage: Annotated[Stage, typer.Option("--stage", help="screening (default, as assess) or certification "
+                                         "(every check).")] = DEFAULT_STAGE,
     lang: LangOption = None,
     fail: Annotated[bool, typer.Option(
         "--fail", help="Exit 1 when not eligible for --level (default: the next level).")] = False,

@@ -335,3 +335,43 @@ def test_the_api_runs_the_steps_with_the_same_permissions_and_reports_a_conflict
     progress = hr.get(f"/api/cycles/{cycle_id}").json()["progress"]
     assert progress["per_state"] == {"in_review": 1}
     assert emp.get(f"/api/cycles/{cycle_id}").json()["progress"] is None
+
+
+@pytest.mark.django_db
+def test_the_lead_consolidates_through_the_api_with_a_plain_json_body(world: dict[str, Any]) -> None:
+    c, cycle_id = world["c"], world["cycle"]
+    hr, emp = c["hr"], c["employee"]
+    hr.post(f"/api/cycles/{cycle_id}/steps/open")
+    app_id = emp.post(
+        f"/api/cycles/{cycle_id}/applications", {"target_level": 2}, content_type="application/json"
+    ).json()["id"]
+    emp.post(f"/api/cycles/applications/{app_id}/steps/submit")
+    lead, member = world["users"]["assessor"], world["users"]["assessor2"]
+    panel = hr.post(
+        f"/api/cycles/{cycle_id}/panels",
+        {"name": "p", "lead_user_id": lead.pk, "member_user_ids": [member.pk]},
+        content_type="application/json",
+    ).json()
+    hr.post(
+        f"/api/cycles/applications/{app_id}/panel", {"panel_id": panel["id"]}, content_type="application/json"
+    )
+    ratings = {"talk-prep": "meets", "talk-delivery": "meets", "reporting": "exceeds"}
+    for who in ("assessor", "assessor2"):
+        sheet = next(a for a in c[who].get("/api/cycles/assignments").json() if a["application_id"] == app_id)
+        for element, rating in ratings.items():
+            c[who].put(
+                f"/api/cycles/assignments/{sheet['id']}/scores/{element}",
+                {"rating": rating},
+                content_type="application/json",
+            )
+        assert c[who].post(f"/api/cycles/assignments/{sheet['id']}/submit").status_code == 204
+    url = f"/api/cycles/applications/{app_id}/consolidation"
+    bad = c["assessor"].post(url, {"talk-prep": {"comment": "no rating"}}, content_type="application/json")
+    assert bad.status_code == 422
+    body = {e: {"rating": r} for e, r in ratings.items()} | {
+        "talk-prep": {"rating": "meets", "comment": "ok"}
+    }
+    done = c["assessor"].post(url, body, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == "consolidated"
+    assert m.PanelRating.objects.filter(application_id=app_id).count() == 3

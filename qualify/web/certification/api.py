@@ -11,6 +11,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from qualify.core.cycle import PanelChoice
 from qualify.core.errors import QualifyError
@@ -177,6 +180,9 @@ class ChoiceIn(Schema):
     comment: str = ""
 
 
+CONSOLIDATION = TypeAdapter(dict[str, ChoiceIn])
+
+
 class DecisionOut(Schema):
     id: int
     application_id: int
@@ -322,7 +328,7 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     elif step == "publish":
         svc.publish(r, me, cycle_id)
     elif step == "finish":
-        svc.finish(r, me, cycle_id)  # the cycle below; the counts are in the HR progress
+        svc.finish(r, me, cycle_id)
     elif step in CYCLE_STEPS:
         CYCLE_STEPS[step](r, me, cycle_id)
     else:
@@ -552,9 +558,30 @@ def submit_sheet(request: HttpRequest, assignment_id: int) -> Any:
     "/applications/{int:application_id}/consolidation",
     response=ApplicationOut,
     summary="The lead records the panel's rating of every element",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "element code → the panel's rating and, where the assessors "
+                        "were far apart, the reason",
+                        "additionalProperties": ChoiceIn.model_json_schema(),
+                    }
+                }
+            },
+        }
+    },
 )
 @refusals
-def consolidate(request: HttpRequest, application_id: int, body: dict[str, ChoiceIn]) -> Any:
+def consolidate(request: HttpRequest, application_id: int) -> Any:
+    # The body IS the mapping element → {rating, comment}; django-ninja would nest a ``dict``
+    # parameter under its name ({"body": …}) and answer every plain body with 422, so it is read here.
+    try:
+        body = CONSOLIDATION.validate_json(request.body or b"{}")
+    except PydanticValidationError as error:
+        raise NinjaValidationError(list(error.errors(include_url=False, include_context=False))) from None
     done = svc.consolidate(
         repo(), actor(request), application_id, {k: PanelChoice(v.rating, v.comment) for k, v in body.items()}
     )
