@@ -78,7 +78,7 @@ def _scope_problems(org: Organisation, standard: Standard, existing: Mapping[str
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id}: you do not administer job family "
                             f"{employee.job_family}"),
-                message_zh=f"员工 {employee.employee_id}：你无权管理职位族 {employee.job_family}",
+                message_zh=f"员工 {employee.employee_id}：您无权管理职位族 {employee.job_family}",
             ))
         elif before is not None and before.employee.job_family not in allowed_families:
             # The record on file is outside the importer's scope: say so without saying what it holds.
@@ -86,7 +86,7 @@ def _scope_problems(org: Organisation, standard: Standard, existing: Mapping[str
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id} is on record in a job family you do not "
                             "administer"),
-                message_zh=f"员工 {employee.employee_id} 已登记在你无权管理的职位族中",
+                message_zh=f"员工 {employee.employee_id} 已登记在您无权管理的职位族中",
             ))
     return problems
 
