@@ -487,12 +487,21 @@ class PanelChoice:
 def check_consolidation(*, elements: Sequence[str], ladder: Sequence[str],
                         ratings: Mapping[str, Mapping[str, str]],
                         pending_assessors: Sequence[str],
-                        choices: Mapping[str, PanelChoice]) -> dict[str, PanelChoice]:
+                        choices: Mapping[str, PanelChoice],
+                        names: Mapping[str, Text] | None = None) -> dict[str, PanelChoice]:
     """The lead's consolidated rating for every element, checked.
 
     Every assessor must have submitted; the lead records a rating on the ladder for every element that
     has a criterion at the target level; where the assessors' spread is flagged the lead writes why.
+    ``names``: the elements' names, for the messages (the fields keep the codes).
     """
+
+    def zh(codes: Iterable[str]) -> str:
+        return "、".join(names[c].zh if names and c in names else c for c in codes)
+
+    def en(codes: Iterable[str]) -> str:
+        return ", ".join(names[c].en if names and c in names else c for c in codes)
+
     if pending_assessors:
         raise refuse("ratings-pending",
                      f"尚有评委未提交评分：{'、'.join(pending_assessors)}",
@@ -501,23 +510,23 @@ def check_consolidation(*, elements: Sequence[str], ladder: Sequence[str],
     missing = [e for e in elements if e not in choices]
     if missing:
         raise refuse("consolidation-incomplete",
-                     f"以下要素未给出评委组评分：{'、'.join(missing)}",
-                     f"no panel rating for: {', '.join(missing)}", elements=missing)
+                     f"以下要素未给出评委组评分：{zh(missing)}",
+                     f"no panel rating for: {en(missing)}", elements=missing)
     unknown = [e for e in choices if e not in elements]
     if unknown:
-        raise refuse("element-not-at-level", f"要素不在该等级：{'、'.join(unknown)}",
-                     f"not an element of the target level: {', '.join(unknown)}", elements=unknown)
+        raise refuse("element-not-at-level", f"要素不在该等级：{zh(unknown)}",
+                     f"not an element of the target level: {en(unknown)}", elements=unknown)
     bad = [e for e, c in choices.items() if c.rating not in ladder]
     if bad:
-        raise refuse("rating-unknown", f"评分不在标准的评分等级中：{'、'.join(bad)}",
-                     f"a rating that is not on the standard's ladder for: {', '.join(bad)}", elements=bad)
+        raise refuse("rating-unknown", f"评分不在标准的评分等级中：{zh(bad)}",
+                     f"a rating that is not on the standard's ladder for: {en(bad)}", elements=bad)
     spreads = flagged_spreads(ratings, ladder)
     unexplained = [e for e in spreads if e in choices and not choices[e].comment.strip()]
     if unexplained:
         raise refuse("spread-needs-comment",
-                     f"评委评分差距较大的要素须说明合议理由：{'、'.join(unexplained)}",
+                     f"评委评分差距较大的要素须说明合议理由：{zh(unexplained)}",
                      f"write the panel's reason where the assessors' ratings are far apart: "
-                     f"{', '.join(unexplained)}", elements=unexplained)
+                     f"{en(unexplained)}", elements=unexplained)
     return {e: choices[e] for e in elements}
 
 

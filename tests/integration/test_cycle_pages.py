@@ -237,6 +237,7 @@ def test_every_step_of_a_cycle_through_the_pages(
     assert c["assessor"].get(f"/certificates/{cert.number}/").status_code == 404
     page = ok(hr.get(f"/cycles/{cycle_id}/"))
     assert re.search(r"Results per level|各等级结果", page)
+    assert f"#{app.pk}</a> (准备)" in page  # the flagged spread by the element's name, not its code
 
 
 @pytest.mark.django_db

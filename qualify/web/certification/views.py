@@ -26,7 +26,15 @@ from qualify.services import certification as svc
 from qualify.services.standards import list_standards
 from qualify.web.accounts import access
 from qualify.web.certification import models as m
-from qualify.web.certification.common import STATE_CSS, actor, attempt, lang, repo, state_name
+from qualify.web.certification.common import (
+    STATE_CSS,
+    actor,
+    attempt,
+    element_names,
+    lang,
+    repo,
+    state_name,
+)
 from qualify.web.certification.forms import ApplyForm, CycleForm, PanelForm
 
 
@@ -83,9 +91,12 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
         if families is None or s.family in families
     ]
     today = timezone.localdate()
+    shown = [s for s in list_standards() if families is None or s.family in families]
+    levels = sorted({(lv.level, lv.name.get(lang())) for s in shown for lv in s.levels})
     form = CycleForm(
         request.POST or None,
         standards=standards,
+        levels=[(number, f"{number} · {name}") for number, name in dict(levels).items()],
         initial={"opens_on": today, "closes_on": today + timezone.timedelta(days=30), "as_of": today},
     )
     if request.method == "POST" and form.is_valid():
@@ -127,6 +138,12 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if hr:
         progress = svc.progress(r, me, c.id)
         context["progress"] = progress
+        standard = svc.cycle_standard(r, c)
+        names = {code: name for level in c.levels for code, name in element_names(standard, level).items()}
+        context["spreads"] = [
+            (app_id, [names.get(code, code) for code in elements])
+            for app_id, elements in progress.spreads.items()
+        ]
         context["per_state"] = [
             (state_name(svc.ApplicationState(k)), v) for k, v in progress.per_state.items()
         ]
