@@ -565,11 +565,19 @@ def require_appeal_window(published_at: dt.datetime | None, ends_at: dt.datetime
                      ends_at=ends_at.isoformat() if ends_at else None)
 
 
+def _local(moment: dt.datetime, now: dt.datetime) -> str:
+    """``moment`` as the reader's clock shows it (``now`` is in the deployment's time zone)."""
+    return f"{moment.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
+
+
 def require_notice_over(ends_at: dt.datetime | None, now: dt.datetime) -> None:
     """A result becomes final (certificate, close) only when its notice period is over."""
-    if ends_at is None or now < ends_at:
-        raise refuse("notice-not-over", "公示期尚未结束", "the notice period is not over yet",
-                     ends_at=ends_at.isoformat() if ends_at else None)
+    if ends_at is None:
+        raise refuse("notice-not-over", "结果尚未公示", "the result is not published yet", ends_at=None)
+    if now < ends_at:
+        when = _local(ends_at, now)
+        raise refuse("notice-not-over", f"公示期尚未结束，至 {when} 结束",
+                     f"the notice period is not over yet: it ends {when}", ends_at=ends_at.isoformat())
 
 
 def require_no_earlier_appeal(appealed_before: bool) -> None:

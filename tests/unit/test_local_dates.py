@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from qualify.cli.assess import parse_date
-from qualify.core.cycle import notice_ends
+from qualify.core.cycle import notice_ends, require_notice_over
+from qualify.core.errors import QualifyError
 from qualify.services import clock
 from qualify.services.clock import zone
 
@@ -39,3 +40,11 @@ def test_the_cli_default_as_of_follows_the_time_zone_setting(monkeypatch: pytest
 def test_a_notice_of_seven_days_ends_at_midnight_after_the_seventh_local_day(at: dt.time) -> None:
     published = dt.datetime.combine(dt.date(2026, 12, 4), at, tzinfo=SHANGHAI)
     assert notice_ends(published, 7) == dt.datetime(2026, 12, 12, 0, 0, tzinfo=SHANGHAI)
+
+
+def test_certifying_during_the_notice_says_when_it_ends_on_the_local_clock() -> None:
+    ends = dt.datetime(2026, 12, 11, 16, 0, tzinfo=dt.UTC)  # as stored: midnight of the 12th in China
+    with pytest.raises(QualifyError) as caught:
+        require_notice_over(ends, dt.datetime(2026, 12, 10, 9, 0, tzinfo=SHANGHAI))
+    assert caught.value.message_en == "the notice period is not over yet: it ends 2026-12-12 00:00"
+    assert caught.value.message_zh == "公示期尚未结束，至 2026-12-12 00:00 结束"
