@@ -47,7 +47,10 @@ def add_appeal_file(
     name: str,
     content: bytes,
     limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+    size: int | None = None,
 ) -> FileView:
+    """Attach a file to the applicant's open appeal. ``size``: the file's real size when ``content``
+    is only its beginning (a file too large to read is refused by its size)."""
     app = visible_application(repo, actor, application_id)
     found = repo.appeal(app.id)
     if found is None or found.outcome or Role.applicant not in roles_for_application(repo, actor, app):
@@ -56,9 +59,9 @@ def add_appeal_file(
             message_en="no open appeal of yours to attach to",
             message_zh="没有可附加文件的未决申诉",
         )
-    content_type = check_upload(name, content)
+    content_type = check_upload(name, content, size)
     with repo.atomic():
-        check_room((repo.appeal(app.id) or found).files, name, len(content), limits)
+        check_room((repo.appeal(app.id) or found).files, name, len(content) if size is None else size, limits)
         return repo.add_appeal_file(actor, found.id, safe_name(name), content_type, content)
 
 

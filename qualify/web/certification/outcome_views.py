@@ -50,10 +50,10 @@ def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
         )
         upload = form.cleaned_data.get("file")
         if made and upload is not None:
-            content = (
-                upload.read() if upload.size <= svc.MAX_UPLOAD_BYTES else b"\0" * (svc.MAX_UPLOAD_BYTES + 1)
-            )
-            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, upload_limits())
+            # a file over the limit is refused by its real size, without reading it all
+            content = upload.read() if upload.size <= svc.MAX_UPLOAD_BYTES else upload.read(8)
+            limits = upload_limits()
+            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, limits, upload.size)
         if made:
             return redirect("certification:application", application_id=app.id)
     decision = r.current_decision(app.id) if decision_visible(roles, app.state) else None
