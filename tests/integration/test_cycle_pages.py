@@ -376,3 +376,12 @@ def test_the_lead_consolidates_through_the_api_with_a_plain_json_body(world: dic
     assert done.status_code == 200, done.content
     assert done.json()["state"] == "consolidated"
     assert m.PanelRating.objects.filter(application_id=app_id).count() == 3
+    # finishing during the notice period says so, in numbers, and until when
+    assert hr.post(f"/api/cycles/applications/{app_id}/steps/decide").status_code == 200
+    hr.post(f"/api/cycles/{cycle_id}/steps/close_applications")
+    hr.post(f"/api/cycles/{cycle_id}/steps/publish")
+    finished = hr.post(f"/api/cycles/{cycle_id}/steps/finish").json()
+    assert finished["finished"] == {"certified": 0, "closed": 0, "in_notice": 1, "to_publish": 0}
+    ends = m.Application.objects.get(pk=app_id).publication.ends_at
+    assert finished["notice_ends_at"] is not None
+    assert dt.datetime.fromisoformat(finished["notice_ends_at"]) == ends

@@ -63,6 +63,10 @@ class CycleOut(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int
+    finished: dict[str, int] | None = None
+    """After the step ``finish``: how many were ``certified`` and ``closed``, and how many wait
+    (``in_notice`` until ``notice_ends_at``; ``to_publish``: changed on appeal, to publish again)."""
+    notice_ends_at: dt.datetime | None = None
 
 
 class ProgressOut(Schema):
@@ -328,7 +332,12 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     elif step == "publish":
         svc.publish(r, me, cycle_id)
     elif step == "finish":
-        svc.finish(r, me, cycle_id)
+        counts = svc.finish(r, me, cycle_id)
+        cycle = r.cycle(cycle_id)
+        return {f: getattr(cycle, f) for f in CycleOut.model_fields if hasattr(cycle, f)} | {
+            "finished": counts,
+            "notice_ends_at": svc.notice_ends(r, cycle_id),
+        }
     elif step in CYCLE_STEPS:
         CYCLE_STEPS[step](r, me, cycle_id)
     else:
