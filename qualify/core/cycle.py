@@ -580,6 +580,14 @@ def require_notice_over(ends_at: dt.datetime | None, now: dt.datetime) -> None:
                      f"the notice period is not over yet: it ends {when}", ends_at=ends_at.isoformat())
 
 
+def require_application_window(opens_on: dt.date, closes_on: dt.date, today: dt.date) -> None:
+    """Applications from ``opens_on`` to ``closes_on``, both included; ``today`` is the local date."""
+    if not opens_on <= today <= closes_on:
+        raise refuse("outside-window", f"申请时间为 {opens_on} 至 {closes_on}",
+                     f"applications are accepted from {opens_on} to {closes_on}",
+                     opens_on=opens_on.isoformat(), closes_on=closes_on.isoformat())
+
+
 def require_no_earlier_appeal(appealed_before: bool) -> None:
     """One appeal per application: a result published again after its appeal is not appealed again."""
     if appealed_before:
