@@ -298,7 +298,7 @@ def create_cycle(request: HttpRequest, body: CycleIn) -> Any:
 def get_cycle(request: HttpRequest, cycle_id: int) -> Any:
     r, me = repo(), actor(request)
     cycle = svc.visible_cycle(r, me, cycle_id)
-    data: dict[str, Any] = {f: getattr(cycle, f) for f in CycleOut.model_fields}
+    data: dict[str, Any] = {f: getattr(cycle, f) for f in CycleOut.model_fields if hasattr(cycle, f)}
     if svc.roles_for_cycle(me, cycle) & {svc.Role.hr, svc.Role.admin}:
         p = svc.progress(r, me, cycle_id)
         data["progress"] = {
