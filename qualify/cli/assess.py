@@ -23,7 +23,16 @@ from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import ErrorCode, Problem, QualifyError
 from qualify.core.text import Lang
 from qualify.formats.decisions import atomic_path, label, level_outcome_text, trace_text, write_decisions
-from qualify.services.assessment import Assessment, Summary, assess, explain, resolve_standard
+from qualify.services.assessment import (
+    DEFAULT_STAGE,
+    Assessment,
+    Summary,
+    assess,
+    explain,
+    resolve_standard,
+)
+from qualify.services.clock import DEFAULT_TIME_ZONE, local_today
+from qualify.web import config
 
 PROGRESS_FROM = 2_000  # people; smaller runs finish before a bar is worth drawing
 
@@ -40,8 +49,9 @@ class ExplainFormat(StrEnum):
 
 
 def parse_date(value: str | None, option: str) -> dt.date:
+    """The date given, or today in the deployment's time zone (``TIME_ZONE``, as the web app)."""
     if not value:
-        return dt.datetime.now(dt.UTC).astimezone().date()
+        return local_today(config.settings().TIME_ZONE or DEFAULT_TIME_ZONE)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -73,7 +83,7 @@ def assess_cmd(
     standard: StandardOption = None,
     as_of: AsOfOption = None,
     stage: Annotated[Stage, typer.Option("--stage", help="screening: experience, performance, knowledge; "
-                                         "certification: every check.")] = Stage.screening,
+                                         "certification: every check.")] = DEFAULT_STAGE,
     output_format: Annotated[OutputFormat | None, typer.Option(
         "--format", "-f", help="jsonl (one decision per line), xlsx (for HR) or text; "
         "default from the -o suffix, else jsonl.")] = None,
@@ -176,8 +186,8 @@ def explain_cmd(
     level: Annotated[int | None, typer.Option("--level", "-l", help="Only this level.")] = None,
     standard: StandardOption = None,
     as_of: AsOfOption = None,
-    stage: Annotated[Stage, typer.Option("--stage", help="screening or certification (every check).")]
-    = Stage.certification,
+    stage: Annotated[Stage, typer.Option("--stage", help="screening (default, as assess) or certification "
+                                         "(every check).")] = DEFAULT_STAGE,
     lang: LangOption = None,
     fail: Annotated[bool, typer.Option(
         "--fail", help="Exit 1 when not eligible for --level (default: the next level).")] = False,

@@ -4,7 +4,8 @@ Three small machines share ONE table, ``TABLE``:
 
 - the cycle: draft → open (applications accepted) → assessing (panels score) → notice (公示) → closed;
 - an application: draft → (awaiting_approval →) submitted → in_review → consolidated → decided →
-  published → (appealed → appeal_decided →) certified | closed; withdrawn and rejected end it early;
+  published → (appealed → appeal_decided (→ published again when the appeal changed the result) →)
+  certified | closed; withdrawn and rejected end it early;
 - an assignment (one assessor's score sheet for one application): pending → submitted.
 
 A row says: in this state, this action may be done by these roles, and leads to that state.
@@ -174,6 +175,7 @@ TABLE: tuple[Row, ...] = (
     Row(A.published, Action.close, HR, A.closed),
     Row(A.appealed, Action.assign_appeal_panel, HR, A.appealed),
     Row(A.appealed, Action.decide_appeal, _roles(Role.hr, Role.admin, Role.lead), A.appeal_decided),
+    Row(A.appeal_decided, Action.publish, HR, A.published),  # a result changed on appeal: a new notice
     Row(A.appeal_decided, Action.certify, HR, A.certified),
     Row(A.appeal_decided, Action.close, HR, A.closed),
     # --- an assessor's score sheet --------------------------------------------------------------
@@ -485,12 +487,21 @@ class PanelChoice:
 def check_consolidation(*, elements: Sequence[str], ladder: Sequence[str],
                         ratings: Mapping[str, Mapping[str, str]],
                         pending_assessors: Sequence[str],
-                        choices: Mapping[str, PanelChoice]) -> dict[str, PanelChoice]:
+                        choices: Mapping[str, PanelChoice],
+                        names: Mapping[str, Text] | None = None) -> dict[str, PanelChoice]:
     """The lead's consolidated rating for every element, checked.
 
     Every assessor must have submitted; the lead records a rating on the ladder for every element that
     has a criterion at the target level; where the assessors' spread is flagged the lead writes why.
+    ``names``: the elements' names, for the messages (the fields keep the codes).
     """
+
+    def zh(codes: Iterable[str]) -> str:
+        return "、".join(names[c].zh if names and c in names else c for c in codes)
+
+    def en(codes: Iterable[str]) -> str:
+        return ", ".join(names[c].en if names and c in names else c for c in codes)
+
     if pending_assessors:
         raise refuse("ratings-pending",
                      f"尚有评委未提交评分：{'、'.join(pending_assessors)}",
@@ -499,23 +510,23 @@ def check_consolidation(*, elements: Sequence[str], ladder: Sequence[str],
     missing = [e for e in elements if e not in choices]
     if missing:
         raise refuse("consolidation-incomplete",
-                     f"以下要素未给出评委组评分：{'、'.join(missing)}",
-                     f"no panel rating for: {', '.join(missing)}", elements=missing)
+                     f"以下要素未给出评委组评分：{zh(missing)}",
+                     f"no panel rating for: {en(missing)}", elements=missing)
     unknown = [e for e in choices if e not in elements]
     if unknown:
-        raise refuse("element-not-at-level", f"要素不在该等级：{'、'.join(unknown)}",
-                     f"not an element of the target level: {', '.join(unknown)}", elements=unknown)
+        raise refuse("element-not-at-level", f"要素不在该等级：{zh(unknown)}",
+                     f"not an element of the target level: {en(unknown)}", elements=unknown)
     bad = [e for e, c in choices.items() if c.rating not in ladder]
     if bad:
-        raise refuse("rating-unknown", f"评分不在标准的评分等级中：{'、'.join(bad)}",
-                     f"a rating that is not on the standard's ladder for: {', '.join(bad)}", elements=bad)
+        raise refuse("rating-unknown", f"评分不在标准的评分等级中：{zh(bad)}",
+                     f"a rating that is not on the standard's ladder for: {en(bad)}", elements=bad)
     spreads = flagged_spreads(ratings, ladder)
     unexplained = [e for e in spreads if e in choices and not choices[e].comment.strip()]
     if unexplained:
         raise refuse("spread-needs-comment",
-                     f"评委评分差距较大的要素须说明合议理由：{'、'.join(unexplained)}",
+                     f"评委评分差距较大的要素须说明合议理由：{zh(unexplained)}",
                      f"write the panel's reason where the assessors' ratings are far apart: "
-                     f"{', '.join(unexplained)}", elements=unexplained)
+                     f"{en(unexplained)}", elements=unexplained)
     return {e: choices[e] for e in elements}
 
 
@@ -530,7 +541,15 @@ def check_rating(rating: str, ladder: Sequence[str]) -> None:
 
 
 def notice_ends(published_at: dt.datetime, notice_days: int) -> dt.datetime:
-    return published_at + dt.timedelta(days=notice_days)
+    """When a notice period of ``notice_days`` whole days ends: at midnight after the local day that is
+    ``notice_days`` days after the day of publication.
+
+    ``published_at`` is aware and in the deployment's time zone, so its date is the local date: a
+    result published at 00:30 or at 23:30 China time has its notice running to the end of the same
+    local day ``notice_days`` later, never one day short because the UTC date was still yesterday.
+    """
+    last_day = published_at.date() + dt.timedelta(days=notice_days)
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=published_at.tzinfo)
 
 
 def in_notice_period(published_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> bool:
@@ -546,11 +565,64 @@ def require_appeal_window(published_at: dt.datetime | None, ends_at: dt.datetime
                      ends_at=ends_at.isoformat() if ends_at else None)
 
 
+def _local(moment: dt.datetime, now: dt.datetime) -> str:
+    """``moment`` as the reader's clock shows it (``now`` is in the deployment's time zone)."""
+    return f"{moment.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
+
+
 def require_notice_over(ends_at: dt.datetime | None, now: dt.datetime) -> None:
     """A result becomes final (certificate, close) only when its notice period is over."""
-    if ends_at is None or now < ends_at:
-        raise refuse("notice-not-over", "公示期尚未结束", "the notice period is not over yet",
-                     ends_at=ends_at.isoformat() if ends_at else None)
+    if ends_at is None:
+        raise refuse("notice-not-over", "结果尚未公示", "the result is not published yet", ends_at=None)
+    if now < ends_at:
+        when = _local(ends_at, now)
+        raise refuse("notice-not-over", f"公示期尚未结束，至 {when} 结束",
+                     f"the notice period is not over yet: it ends {when}", ends_at=ends_at.isoformat())
+
+
+def require_application_window(opens_on: dt.date, closes_on: dt.date, today: dt.date) -> None:
+    """Applications from ``opens_on`` to ``closes_on``, both included; ``today`` is the local date."""
+    if not opens_on <= today <= closes_on:
+        raise refuse("outside-window", f"申请时间为 {opens_on} 至 {closes_on}",
+                     f"applications are accepted from {opens_on} to {closes_on}",
+                     opens_on=opens_on.isoformat(), closes_on=closes_on.isoformat())
+
+
+def require_no_earlier_appeal(appealed_before: bool) -> None:
+    """One appeal per application: a result published again after its appeal is not appealed again."""
+    if appealed_before:
+        raise refuse("already-appealed", "此申请已申诉过一次，申诉裁决为最终结果",
+                     "this application has been appealed once; the appeal's decision is final")
+
+
+def require_republished(changed_on_appeal: bool) -> None:
+    """A result that the appeal changed is published again, with its own notice period, before a
+    certificate is issued or the application is closed."""
+    if changed_on_appeal:
+        raise refuse("republish-first", "申诉改变了结果：须重新公示，公示期结束后才能颁发证书或结束申请",
+                     "the appeal changed the result: publish it again and let its notice period end "
+                     "before certifying or closing")
+
+
+MemberT = TypeVar("MemberT", int, str)
+
+
+def appeal_panel_overlap(
+    review_members: Iterable[MemberT], appeal_members: Iterable[MemberT]
+) -> list[MemberT]:
+    """The members (in the appeal panel's order) who also sat on the panel whose decision is appealed."""
+    reviewed = set(review_members)
+    return [member for member in dict.fromkeys(appeal_members) if member in reviewed]
+
+
+def require_independent_appeal_panel(overlap: Sequence[str], *, allowed: bool) -> None:
+    """An appeal panel shares no member with the panel whose decision is appealed, unless the
+    standard's owner allows it (``certificate.appeal_panel_may_share_members``; then it warns)."""
+    if overlap and not allowed:
+        raise refuse("appeal-panel-not-independent",
+                     f"申诉评委组不能包含原评委组成员：{'、'.join(overlap)}",
+                     f"an appeal panel may not include members of the panel whose decision is appealed: "
+                     f"{', '.join(overlap)}", members=list(overlap))
 
 
 def certificate_validity(issued_on: dt.date, validity_months: int) -> tuple[dt.date, dt.date]:

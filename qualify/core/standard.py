@@ -262,6 +262,9 @@ class BehaviourRule(Model):
 class Certificate(Model):
     validity_months: int = Field(ge=1)
     owner_policy: bool = True
+    appeal_panel_may_share_members: bool = False
+    """The owner's setting: an appeal panel may include members of the panel whose decision is
+    appealed (HR is warned when it does); by default such a panel is refused."""
     note: Text | None = None
 
 

@@ -30,6 +30,10 @@ Engine = Literal["auto", "batch", "reference"]
 __all__ = ["Assessment", "Engine", "Explanation", "Summary", "SummaryCounter", "assess", "evaluate_person",
            "explain", "rank_knowledge", "resolve_standard"]
 
+DEFAULT_STAGE = Stage.screening
+"""The stage every entry point uses when none is given: ``qualify assess``, ``qualify explain``, the
+people pages and their API give the same answer for the same person on the same day."""
+
 
 def resolve_standard(ref: str | None) -> Standard:
     """The standard ``ref`` (an id or a YAML path); without one, the only shipped standard."""
@@ -141,7 +145,7 @@ def _reference_decisions(standard: Standard, organisation: Organisation, ids: It
             yield evaluate(standard, person, as_of=as_of, stage=stage, knowledge=standings.get(employee_id))
 
 
-def assess(standard_ref: str | None, data_path: Path, as_of: dt.date, stage: Stage | str = Stage.screening,
+def assess(standard_ref: str | None, data_path: Path, as_of: dt.date, stage: Stage | str = DEFAULT_STAGE,
            *, engine: Engine = "auto") -> Assessment:
     """Read ``data_path`` (rejected whole on any bad row) and prepare the decisions of every employee of
     the standard's job family. Nothing is evaluated until ``decisions()`` is iterated."""
@@ -188,7 +192,7 @@ class Explanation:
 
 
 def explain(standard_ref: str | None, data_path: Path, employee_id: str, level: int | None,
-            as_of: dt.date, stage: Stage | str = Stage.certification) -> Explanation:
+            as_of: dt.date, stage: Stage | str = DEFAULT_STAGE) -> Explanation:
     """One person's full trace, ranked within the whole organisation read from ``data_path``."""
     import polars as pl
 

@@ -112,8 +112,8 @@ def _date_column(as_of: dt.date, days_before: IntArray) -> pl.Series:
 # --- employees ------------------------------------------------------------------------------------
 
 
-def _employees(rng: Rng, n: int, standard: Standard, as_of: dt.date) -> tuple[pl.DataFrame, IntArray,
-                                                                              IntArray]:
+def _employees(rng: Rng, n: int, standard: Standard, as_of: dt.date,
+               id_prefix: str = "") -> tuple[pl.DataFrame, IntArray, IntArray]:
     top = max(standard.level_numbers, default=0)
     weights = np.asarray(_LEVEL_WEIGHTS[: top + 1] if top + 1 <= len(_LEVEL_WEIGHTS)
                          else _bell(top + 1, 0.2), dtype=np.float64)
@@ -123,7 +123,7 @@ def _employees(rng: Rng, n: int, standard: Standard, as_of: dt.date) -> tuple[pl
     tenure = np.minimum(tenure, 38 * 365)
     in_family = (tenure * (1.0 - 0.6 * rng.beta(1.0, 3.0, size=n))).astype(np.int64)
     width = max(8, len(str(n)) + 1)
-    ids = pl.Series(np.arange(1, n + 1), dtype=pl.Int64).cast(pl.String).str.zfill(width)
+    ids = id_prefix + pl.Series(np.arange(1, n + 1), dtype=pl.Int64).cast(pl.String).str.zfill(width)
     surname = _pick(list(_SURNAMES), rng.integers(0, len(_SURNAMES), size=n))
     given1 = _pick(list(_GIVEN), rng.integers(0, len(_GIVEN), size=n))
     given2 = _pick(list(_GIVEN), np.where(rng.random(n) < 0.7, rng.integers(0, len(_GIVEN), size=n), -1))
@@ -392,10 +392,14 @@ def _ratings(rng: Rng, ids: pl.Series, level: IntArray, applicant: IntArray,
 
 
 def generate_organisation(employees: int, seed: int, standard: Standard, as_of: dt.date, *,
-                          evidence_per_person: float = 25.0) -> HRFrames:
-    """A synthetic organisation of ``employees`` people of ``standard``'s job family on ``as_of``."""
+                          evidence_per_person: float = 25.0, id_prefix: str = "") -> HRFrames:
+    """A synthetic organisation of ``employees`` people of ``standard``'s job family on ``as_of``.
+
+    Employee ids are ``id_prefix`` and a zero-padded number (``00000001``); the demo's people have
+    their own prefix (``D00000001``), so an organisation from ``qualify generate`` imported into the
+    demo adds people and never overwrites the demo's."""
     rng = np.random.default_rng(seed)
-    people, level, tenure = _employees(rng, employees, standard, as_of)
+    people, level, tenure = _employees(rng, employees, standard, as_of, id_prefix)
     ids = people.get_column("employee_id")
     top = max(standard.level_numbers, default=0)
     # applicants to the next level (some 15% of those below the top): rated by assessors, with the

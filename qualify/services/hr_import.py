@@ -30,6 +30,7 @@ from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.records import Organisation, PersonRecord
 from qualify.core.standard import Standard
 from qualify.formats.hrdata import MAX_PROBLEMS, read_hr_data, to_organisation
+from qualify.services.hr_import_diff import import_diffs
 from qualify.services.standards import list_standards, shipped_standard
 
 
@@ -90,7 +91,7 @@ def _scope_problems(org: Organisation, standard: Standard, existing: Mapping[str
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id}: you do not administer job family "
                             f"{employee.job_family}"),
-                message_zh=f"员工 {employee.employee_id}：你无权管理职位族 {employee.job_family}",
+                message_zh=f"员工 {employee.employee_id}：您无权管理职位族 {employee.job_family}",
             ))
         elif before is not None and before.employee.job_family not in allowed_families:
             # The record on file is outside the importer's scope: say so without saying what it holds.
@@ -98,7 +99,7 @@ def _scope_problems(org: Organisation, standard: Standard, existing: Mapping[str
                 code="not-your-family",
                 message_en=(f"employee {employee.employee_id} is on record in a job family you do not "
                             "administer"),
-                message_zh=f"员工 {employee.employee_id} 已登记在你无权管理的职位族中",
+                message_zh=f"员工 {employee.employee_id} 已登记在您无权管理的职位族中",
             ))
     return problems
 
@@ -204,6 +205,9 @@ class ImportStore(HRRepository, Protocol):
         """The batch, locked until the transaction ends (another apply of it waits)."""
 
     def update_batch(self, batch_id: int, **fields: Any) -> None: ...
+    def certificate_holders(self, employee_ids: Collection[str]) -> set[str]:
+        """Which of these people hold a certificate (their issued certificates keep their old name)."""
+
     def audit(
         self, actor: Any, action: str, obj_type: str, obj_id: object, before: Any, after: Any
     ) -> None: ...
@@ -211,6 +215,16 @@ class ImportStore(HRRepository, Protocol):
 
 class NotApplicable(QualifyError):
     """The batch is not (or no longer) ready to apply."""
+
+
+def person_diffs(store: ImportStore, plan: ImportPlan,
+                 existing: Mapping[str, PersonRecord] | None = None) -> list[dict[str, Any]]:
+    """Per changed person (the first ``SHOWN_IDS``), the columns that change (old → new), renamed
+    certificate holders flagged; ``existing``: the records as they were before the import wrote."""
+    ids = list(plan.changed[:SHOWN_IDS])
+    before = existing if existing is not None else store.existing(ids)
+    holders = store.certificate_holders(ids)
+    return [d.as_dict() for d in import_diffs(before, plan.records, ids, holders)]
 
 
 def default_standard_id() -> str:
@@ -278,7 +292,8 @@ def validate_upload(store: ImportStore, user: Any, file_name: str, content: byte
         except QualifyError as error:
             status, problem_rows = REJECTED, rejected_problems(error)
         else:
-            status, problem_rows, counts = VALIDATED, [], batch_counts(plan)
+            status, problem_rows = VALIDATED, []
+            counts = {**batch_counts(plan), "diffs": person_diffs(store, plan)}
     with store.atomic():
         batch_id = store.add_batch(user, file_name=file_name, standard_id=standard_id, status=status,
                                    content=content, counts=counts, problems=problem_rows)
@@ -309,8 +324,10 @@ def apply_batch(store: ImportStore, user: Any, batch_id: int, *,
             store.audit(user, "import.rejected", "people.ImportBatch", batch.id, None,
                         {"problems": len(problems)})
             return REJECTED
+        before = store.existing(plan.changed[:SHOWN_IDS])
         apply_import(plan, store, batch=batch.id)
-        store.update_batch(batch.id, status=APPLIED, counts=batch_counts(plan), applied_at=store.now())
+        counts = {**batch_counts(plan), "diffs": person_diffs(store, plan, before)}
+        store.update_batch(batch.id, status=APPLIED, counts=counts, applied_at=store.now())
         store.audit(user, "import.applied", "people.ImportBatch", batch.id, {"status": VALIDATED},
                     {"status": APPLIED, "file": batch.file_name, "standard": batch.standard_id,
                      "new": list(plan.new), "changed": list(plan.changed)})

@@ -11,12 +11,16 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.utils import timezone
 
 from qualify.core.standard import Standard
 
 DEMO_PASSWORD = "qualify-demo"  # noqa: S105  (printed on the screen: it is a demo)
 DEMO_PEOPLE = 500
 DEMO_SEED = 2026
+DEMO_ID_PREFIX = "D"
+"""The demo's employee ids are ``D00000001`` …: ``qualify generate`` (plain ``00000001`` …) never
+collides with them, so its README example can be imported into the demo."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,8 @@ def load_people(
     from qualify.web.people.importing import apply_batch, validate_upload
     from qualify.web.people.models import ImportBatch
 
-    as_of = as_of or dt.datetime.now(dt.UTC).date()
-    frames = generate_organisation(people, DEMO_SEED, standard, as_of)
+    as_of = as_of or timezone.localdate()
+    frames = generate_organisation(people, DEMO_SEED, standard, as_of, id_prefix=DEMO_ID_PREFIX)
     path = write_hr_data(frames, home / "demo-hr-data.xlsx")
     hr = _user("hr", ["hr"], hr_families=[standard.family])
     content = path.read_bytes()
@@ -105,9 +109,25 @@ def load_people(
     return people
 
 
+def _kept(username: str) -> tuple[Any, Any] | None:
+    """The person and managed unit of an existing demo account that has a person: a restarted demo
+    keeps every login on the same person (and so on their applications), whatever changed since."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).select_related("profile__person").first()
+    if user is None or user.profile.person_id is None:
+        return None
+    return user.profile.person, user.profile.managed_unit
+
+
 def make_accounts(standard: Standard) -> list[Login]:
-    """One account per role, scoped to the generated organisation; passwords reset to the demo's."""
+    """One account per role, scoped to the generated organisation; passwords reset to the demo's.
+
+    The people are chosen the first time; a restart keeps each login on the person it had."""
     from qualify.web.people.models import OrgUnit, Person
+
+    manager, employee, assessor = _kept("manager"), _kept("employee"), _kept("assessor")
+    if manager and employee and assessor:
+        return _accounts(standard, manager[0], manager[1], employee[0], assessor[0])
 
     people = Person.objects.filter(job_family=standard.family)
     # the manager runs the unit (with the units below it) that has the most people
@@ -127,6 +147,11 @@ def make_accounts(standard: Standard) -> list[Login]:
         .order_by("-current_level", "employee_id")
         .first()
     )
+    return _accounts(standard, manager_person, region, employee_person, assessor_person)
+
+
+def _accounts(standard: Standard, manager_person: Any, region: Any, employee_person: Any,
+              assessor_person: Any) -> list[Login]:
     _user("hr", ["hr"], hr_families=[standard.family], person=None)
     _user("manager", ["employee", "manager"], person=manager_person, managed_unit=region)
     _user("employee", ["employee"], person=employee_person)

@@ -104,3 +104,43 @@ def test_the_compiled_catalog_matches_the_source(catalog: Path) -> None:
         if got != want:
             stale.append(msgid)
     assert stale == [], f"{compiled} is older than its .po; run compilemessages: {stale[:10]}"
+
+
+def _ids(catalog: Path) -> set[tuple[str, str]]:
+    return {(str(e.get("msgctxt", "")), str(e["msgid"])) for e in parse_po(catalog)}
+
+
+def test_makemessages_finds_no_message_that_the_catalog_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: object
+) -> None:
+    """Every text of the pages and messages is in the ONE catalog (``qualify/web/locale``): running
+    ``makemessages`` over a copy of the web app adds nothing."""
+    import shutil
+
+    from django.core.management import call_command
+
+    copy = tmp_path / "web"
+    shutil.copytree(WEB, copy, ignore=shutil.ignore_patterns("__pycache__", "static", "*.mo"))
+    catalog = copy / "locale/zh_Hans/LC_MESSAGES/django.po"
+    before = _ids(catalog)
+    monkeypatch.chdir(copy)
+    settings.LOCALE_PATHS = [copy / "locale"]  # type: ignore[attr-defined]
+    call_command("makemessages", locale=["zh_Hans"], verbosity=0)
+    assert sorted(copy.rglob("locale/*/LC_MESSAGES/django.po")) == [catalog]  # no second catalog
+    new = sorted(_ids(catalog) - before)
+    assert new == [], f"not in the catalog: {new[:20]}"
+
+
+def test_the_certification_apply_reads_shen_qing_and_the_filter_apply_ying_yong() -> None:
+    translations = gettext.GNUTranslations((WEB / "locale/zh_Hans/LC_MESSAGES/django.mo").open("rb"))
+    assert translations.pgettext("certification", "Apply") == "申请"
+    assert translations.gettext("Apply") == "应用"
+
+
+def test_the_catalog_addresses_the_reader_as_nin_never_ni() -> None:
+    familiar = [
+        str(e["msgid"])
+        for e in parse_po(WEB / "locale/zh_Hans/LC_MESSAGES/django.po")
+        if "你" in str(e.get("msgstr", "")) + str(e.get("msgstr[0]", ""))
+    ]
+    assert familiar == []

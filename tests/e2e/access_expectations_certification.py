@@ -63,8 +63,12 @@ def _cycle_world(world: Any) -> dict[str, Any]:
     cert = m.Certificate.objects.create(
         number="MINI-L2-2026-99999",
         person=world.org.people["E001"],
+        holder_name=world.org.people["E001"].name,
+        holder_employee_id="E001",
+        job_family="mini",
         level=2,
         standard_id="mini@1.0",
+        standard_version="1.0",
         valid_from=today,
         valid_until=today + dt.timedelta(days=30),
         issued_at=timezone.now(),
@@ -114,6 +118,8 @@ EXPECTATIONS: dict[str, Any] = {
     "certification:expiring": hr_only(),
     "certification:certificate": expect(kwargs=_kwargs("number"), **SEEN_BY_ITS_PEOPLE),
     "certification:certificate-pdf": expect(kwargs=_kwargs("number"), **SEEN_BY_ITS_PEOPLE),
+    # public: anyone holding a certificate's number may check it (number, name, level, validity, status)
+    "certification:verify-certificate": expect(kwargs=_kwargs("number"), default=200, anonymous=200),
     # --- API -------------------------------------------------------------------------------------
     "api:list_cycles": api_everyone(),
     "api:create_cycle": api_everyone(),  # the same URL as the list: a GET lists

@@ -2,7 +2,8 @@
 
 HR opens the cycle; the employee applies with evidence (and a file); two assessors score with a
 spread of two steps; the lead consolidates; HR decides and publishes; the employee appeals; HR
-decides the appeal; HR issues the certificate.
+decides the appeal, which changes the result; HR publishes it again; after its new notice period HR
+issues the certificate.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
+from qualify.web.certification.repository.base import RepositoryBase
 from qualify.web.people.models import Person
 from tests.support.org import PASSWORD, make_user
 
@@ -90,13 +93,14 @@ def test_a_whole_cycle_in_the_browser_with_several_accounts(
     org: Any,
     settings: Any,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
     lead, member = (
         users["assessor"],
         make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     cycle = svc.create_cycle(
         DjangoRepository(),
         actor_for(users["hr"]),
@@ -222,6 +226,20 @@ def test_a_whole_cycle_in_the_browser_with_several_accounts(
     hr.fill("textarea[name=reason]", "策划报告记录了准备过程，申诉成立。")
     hr.click("form.card button.primary")
     hr.wait_for_load_state()
+    # the appeal changed the result: no certificate before it is published again with its own notice
+    assert m.Application.objects.get(pk=app_id).state == "appeal_decided"
+    assert hr.locator("button[data-action=certify]").count() == 0
+    hr.goto(f"{base}/cycles/{cycle.id}/")
+    click_step(hr, "publish")
+    assert m.Application.objects.get(pk=app_id).state == "published"
+    hr.goto(f"{base}/applications/{app_id}/")
+    click_step(hr, "certify")  # refused: the new notice period runs
+    assert not m.Certificate.objects.filter(application_id=app_id).exists()
+    # nine days later the new notice is over: a passed result offers only "certify"
+    later = timezone.localtime() + dt.timedelta(days=9)
+    monkeypatch.setattr(RepositoryBase, "now", lambda self: later)
+    hr.goto(f"{base}/applications/{app_id}/")
+    assert hr.locator("button[data-action=close]").count() == 0
     click_step(hr, "certify")
     cert = m.Certificate.objects.get(application_id=app_id)
     assert Person.objects.get(employee_id="E001").current_level == 2

@@ -29,7 +29,7 @@ def test_an_employee_logs_in_and_reads_their_gap_list(page: Any, login: Any, liv
 
     hero = page.locator(".hero")
     assert "服务营销一级" in hero.inner_text()  # the current level, by its name in the standard
-    assert "你已满足申请条件" in hero.inner_text()  # experience, performance and exams allow level 2
+    assert "您已满足申请条件" in hero.inner_text()  # experience, performance and exams allow level 2
 
     gaps = page.locator("#level-2")
     assert gaps.is_visible()

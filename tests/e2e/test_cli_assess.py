@@ -183,7 +183,8 @@ def test_the_text_format_lists_each_person_with_the_checks_short_of_pass(
 
 def test_explain_prints_every_check_of_a_person_and_the_gaps_to_the_next_level(
         data: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert run("explain", str(data), "--employee", "00100", "--standard", MINI, "--as-of", AS_OF) == 0
+    assert run("explain", str(data), "--employee", "00100", "--standard", MINI, "--as-of", AS_OF,
+               "--stage", "certification") == 0
     out = capsys.readouterr().out
     assert out.startswith("00100 · Bo · East/Nanjing · current level 1 · highest eligible level")
     assert "L2 Service marketing level 2: not eligible" in out
@@ -246,3 +247,20 @@ def test_explain_fail_exits_1_only_when_the_person_is_not_eligible_for_the_level
     common = ["--standard", MINI, "--as-of", AS_OF, "--stage", "screening", "--level", "1", "--fail"]
     assert run("explain", str(data), "--employee", "00026", *common) == 0  # 12 months on 2026-11-26
     assert run("explain", str(data), "--employee", "00027", *common) == 1  # 11 months: not yet
+
+
+def test_assess_and_explain_give_the_same_stage_and_as_of_by_default(
+        data: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from qualify.services import clock
+
+    # 00:30 in China is still the day before in UTC: both commands say the China date
+    monkeypatch.setattr(clock, "utc_now", lambda: dt.datetime(2026, 12, 3, 16, 30, tzinfo=dt.UTC))
+    monkeypatch.delenv("TIME_ZONE", raising=False)
+    assert run("assess", str(data), "--standard", MINI) == 0
+    decision = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert run("explain", str(data), "--employee", decision["employee_id"], "--standard", MINI) == 0
+    header = capsys.readouterr().out.splitlines()[1]
+    assert (decision["stage"], decision["as_of"]) == ("screening", "2026-12-04")
+    assert header.endswith("as of 2026-12-04 · stage screening")

@@ -8,13 +8,17 @@ decides, publishes; E001 appeals; the appeal panel decides; the certificate is i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
-from qualify.core.cycle import ApplicationState, CycleState, PanelChoice
+from qualify.core.cycle import Action, ApplicationState, CycleState, PanelChoice
 from qualify.core.errors import InvalidInput, NotFound, QualifyError
 from qualify.services import certification as svc
 from qualify.web.accounts.audit import verify
@@ -52,6 +56,8 @@ def people(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> di
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     extra = {
         "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
+        "appeal_lead": make_user("appeal_lead", ["assessor"]),
+        "appeal_member": make_user("appeal_member", ["assessor"]),
         "boss": make_user(
             "boss",
             ["employee", "manager", "assessor"],
@@ -222,13 +228,13 @@ def test_a_whole_cycle_from_opening_to_certificate_with_an_appeal(
             cycle.id,
             name="申诉评委组",
             kind="appeal",
-            lead_user_id=people["assessor2"].user_id,
-            member_user_ids=[people["assessor"].user_id],
+            lead_user_id=people["appeal_lead"].user_id,
+            member_user_ids=[people["appeal_member"].user_id],
         )
         svc.assign_appeal_panel(repo, hr, app_id, appeal_panel.id)
         upheld = svc.decide_appeal(
             repo,
-            people["assessor2"],
+            people["appeal_lead"],
             app_id,
             upheld=True,
             passed=True,
@@ -236,10 +242,32 @@ def test_a_whole_cycle_from_opening_to_certificate_with_an_appeal(
         )
         assert upheld.passed is True and upheld.supersedes_id == computed.id
 
+        # the changed result is published again, with a notice period of its own, before any certificate
+        clock.at += dt.timedelta(days=6)  # the first notice is over by now: it does not count
+        with pytest.raises(QualifyError) as early:
+            svc.certify(repo, hr, app_id)
+        assert early.value.code == "republish-first"
+        assert svc.finish(repo, hr, cycle.id) == {
+            "certified": 0,
+            "closed": 0,
+            "in_notice": 0,
+            "to_publish": 1,
+        }
+        assert [a.id for a in svc.publish(repo, hr, cycle.id)] == [app_id]
+        again = repo.application(app_id)
+        assert again.state is ApplicationState.published
+        assert again.notice_ends_at is not None and again.notice_ends_at > clock.at + dt.timedelta(days=7)
+        with pytest.raises(QualifyError) as in_notice:
+            svc.certify(repo, hr, app_id)
+        assert in_notice.value.code == "notice-not-over"
+        with pytest.raises(QualifyError) as twice:
+            svc.appeal(repo, employee, app_id, "once more")
+        assert twice.value.code == "already-appealed"
+        clock.at += dt.timedelta(days=8)
         certificate = svc.certify(repo, hr, app_id)
 
     assert certificate.number == "MINI-L2-2026-00001"
-    assert (certificate.valid_from, certificate.valid_until) == (dt.date(2026, 11, 28), dt.date(2028, 11, 27))
+    assert (certificate.valid_from, certificate.valid_until) == (dt.date(2026, 12, 12), dt.date(2028, 12, 11))
     assert Person.objects.get(employee_id="E001").current_level == 2
     decisions = repo.decisions(app_id)
     assert [d.kind for d in decisions] == ["computed", "appeal"]
@@ -247,6 +275,7 @@ def test_a_whole_cycle_from_opening_to_certificate_with_an_appeal(
     assert svc.close_cycle(repo, hr, cycle.id).state is CycleState.closed
 
     subjects = [msg.subject for msg in mail.outbox]
+    assert sum("result published" in s for s in subjects) == 2
     assert any("Application received" in s for s in subjects)
     assert any("assigned to review" in s for s in subjects)
     assert any("result published" in s for s in subjects)
@@ -265,6 +294,7 @@ def test_a_whole_cycle_from_opening_to_certificate_with_an_appeal(
         "decide",
         "appeal",
         "decide_appeal",
+        "publish",
         "certify",
     } <= actions
 
@@ -288,7 +318,7 @@ def test_a_passed_application_is_certified_only_after_the_notice_period(
     with pytest.raises(QualifyError) as late:
         svc.appeal(repo, people["employee"], app_id, "too late")
     assert late.value.code == "appeal-outside-notice"
-    assert svc.finish(repo, hr, cycle.id) == {"certified": 1, "closed": 0}
+    assert svc.finish(repo, hr, cycle.id) == {"certified": 1, "closed": 0, "in_notice": 0, "to_publish": 0}
     assert repo.application(app_id).state is ApplicationState.certified
 
 
@@ -418,3 +448,229 @@ def test_an_evidence_code_the_standard_does_not_know_is_refused(
             svc.EvidenceInput(activity="juggling", date=TODAY, elements=("talk-prep", "nope")),
         )
     assert [p.path for p in caught.value.problems] == ["activity", "elements"]
+
+
+# --- local dates: every window, notice and validity is counted in the deployment's local date --------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DAY = dt.date(2026, 12, 4)
+LOCAL_TIMES = pytest.mark.parametrize("local_time", [dt.time(0, 30), dt.time(23, 30)], ids=["00:30", "23:30"])
+
+
+def freeze_local(
+    monkeypatch: pytest.MonkeyPatch, day: dt.date, at: dt.time
+) -> Callable[[dt.timedelta], None]:
+    """Freeze ``timezone.now`` at ``day`` ``at`` China time; returns a function that moves it on."""
+    moment = [dt.datetime.combine(day, at, tzinfo=SHANGHAI).astimezone(dt.UTC)]
+    monkeypatch.setattr(timezone, "now", lambda: moment[0])
+
+    def move(by: dt.timedelta) -> None:
+        moment[0] += by
+
+    return move
+
+
+@pytest.mark.django_db
+@LOCAL_TIMES
+@pytest.mark.parametrize(
+    ("opens", "closes", "accepted"),
+    [(0, 0, True), (-3, 0, True), (0, 3, True), (1, 5, False), (-5, -1, False)],
+    ids=["opens-and-closes-today", "closes-today", "opens-today", "opens-tomorrow", "closed-yesterday"],
+)
+def test_the_application_window_is_read_in_local_dates_at_any_hour(
+    people: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    local_time: dt.time,
+    opens: int,
+    closes: int,
+    accepted: bool,
+) -> None:
+    freeze_local(monkeypatch, DAY, local_time)
+    repo = DjangoRepository()
+    cycle = svc.create_cycle(
+        repo,
+        people["hr"],
+        new_cycle(
+            opens_on=DAY + dt.timedelta(days=opens), closes_on=DAY + dt.timedelta(days=closes), as_of=DAY
+        ),
+    )
+    svc.open_cycle(repo, people["hr"], cycle.id)
+    if accepted:
+        assert svc.apply(repo, people["employee"], cycle.id).state is ApplicationState.draft
+    else:
+        with pytest.raises(QualifyError) as caught:
+            svc.apply(repo, people["employee"], cycle.id)
+        assert caught.value.code == "outside-window"
+
+
+@pytest.mark.django_db
+@LOCAL_TIMES
+def test_the_notice_period_and_the_certificate_count_local_days(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, local_time: dt.time
+) -> None:
+    move = freeze_local(monkeypatch, DAY, local_time)
+    repo = DjangoRepository()
+    hr = people["hr"]
+    cycle = svc.create_cycle(repo, hr, new_cycle(opens_on=DAY, closes_on=DAY, as_of=DAY, notice_days=7))
+    svc.open_cycle(repo, hr, cycle.id)
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ALL_MEET, ALL_MEET)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ALL_MEET.items()})
+    svc.decide(repo, hr, app_id)
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    ends = timezone.localtime(repo.application(app_id).notice_ends_at)
+    assert (ends.date(), ends.time()) == (DAY + dt.timedelta(days=8), dt.time(0, 0))  # the end of the 7th day
+    # the last local day of the notice is still in it, whatever the hour of publication
+    move(
+        dt.datetime.combine(DAY + dt.timedelta(days=7), dt.time(23, 59), tzinfo=SHANGHAI)
+        - timezone.localtime(timezone.now())
+    )
+    with pytest.raises(QualifyError) as caught:
+        svc.certify(repo, hr, app_id)
+    assert caught.value.code == "notice-not-over"
+    move(dt.timedelta(minutes=31))  # 00:30 local, the day after: UTC still says the day before
+    certificate = svc.certify(repo, hr, app_id)
+    issued = DAY + dt.timedelta(days=8)
+    assert certificate.valid_from == issued
+    assert certificate.number.endswith(f"-{issued.year}-00001")
+    row = m.Certificate.objects.get(number=certificate.number)
+    assert timezone.localtime(row.issued_at).date() == row.valid_from == issued
+
+
+@pytest.mark.django_db
+@LOCAL_TIMES
+def test_evidence_dated_after_the_local_today_is_refused(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, local_time: dt.time
+) -> None:
+    freeze_local(monkeypatch, DAY, local_time)
+    repo = DjangoRepository()
+    cycle = svc.create_cycle(repo, people["hr"], new_cycle(opens_on=DAY, closes_on=DAY, as_of=DAY))
+    svc.open_cycle(repo, people["hr"], cycle.id)
+    app = svc.apply(repo, people["employee"], cycle.id)
+    svc.add_evidence(repo, people["employee"], app.id, replace(EVIDENCE[2], date=DAY))
+    with pytest.raises(InvalidInput) as caught:
+        tomorrow = replace(EVIDENCE[2], date=DAY + dt.timedelta(days=1))
+        svc.add_evidence(repo, people["employee"], app.id, tomorrow)
+    assert [p.path for p in caught.value.problems] == ["date"]
+    assert "after today (2026-12-04)" in caught.value.problems[0].message_en
+    assert len(repo.evidence(app.id)) == 1
+
+
+# --- appeals ------------------------------------------------------------------------------------------
+
+
+def appealed(repo: DjangoRepository, people: dict[str, Any], clock: Clock, ratings: dict[str, str]) -> int:
+    """An application decided from ``ratings`` (both assessors), published, and appealed a day later."""
+    hr = people["hr"]
+    cycle = open_cycle(repo, hr)
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ratings, ratings)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ratings.items()})
+    svc.decide(repo, hr, app_id)
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    clock.at += dt.timedelta(days=1)
+    svc.appeal(repo, people["employee"], app_id, "please look again")
+    return app_id
+
+
+def appeal_panel(repo: DjangoRepository, people: dict[str, Any], app_id: int, lead: str, member: str) -> int:
+    cycle_id = repo.application(app_id).cycle_id
+    return svc.form_panel(
+        repo,
+        people["hr"],
+        cycle_id,
+        name=f"申诉 {lead}",
+        kind="appeal",
+        lead_user_id=people[lead].user_id,
+        member_user_ids=[people[member].user_id],
+    ).id
+
+
+@pytest.mark.django_db
+def test_an_appeal_panel_that_shares_a_member_with_the_review_panel_is_refused(
+    repo: DjangoRepository, people: dict[str, Any], clock: Clock
+) -> None:
+    app_id = appealed(repo, people, clock, ALL_MEET)
+    shared = appeal_panel(repo, people, app_id, "appeal_lead", "assessor2")
+    with pytest.raises(QualifyError) as caught:
+        svc.assign_appeal_panel(repo, people["hr"], app_id, shared)
+    assert caught.value.code == "appeal-panel-not-independent"
+    assert "assessor2" in caught.value.message_en and "assessor2" in caught.value.message_zh
+    assert repo.assignments(app_id, "appeal") == []
+    independent = appeal_panel(repo, people, app_id, "appeal_lead", "appeal_member")
+    assert svc.assign_appeal_panel(repo, people["hr"], app_id, independent).state is ApplicationState.appealed
+
+
+@pytest.mark.django_db
+def test_the_standards_owner_may_allow_a_shared_appeal_panel_which_is_then_named(
+    repo: DjangoRepository, people: dict[str, Any], clock: Clock, tmp_path: Path
+) -> None:
+    allowing = tmp_path / "mini@1.0.yaml"
+    allowing.write_text(
+        Path(MINI)
+        .read_text(encoding="utf-8")
+        .replace("validity_months: 24", "validity_months: 24\n  appeal_panel_may_share_members: true"),
+        encoding="utf-8",
+    )
+    hr = people["hr"]
+    cycle = svc.open_cycle(repo, hr, svc.create_cycle(repo, hr, new_cycle(standard_id=str(allowing))).id)
+    assert svc.cycle_standard(repo, cycle).certificate.appeal_panel_may_share_members is True
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ALL_MEET, ALL_MEET)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ALL_MEET.items()})
+    svc.decide(repo, hr, app_id)
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    svc.appeal(repo, people["employee"], app_id, "please look again")
+    shared = appeal_panel(repo, people, app_id, "appeal_lead", "assessor2")
+    svc.assign_appeal_panel(repo, hr, app_id, shared)
+    app = repo.application(app_id)
+    assert svc.shared_members(repo, app, repo.panel(shared)) == ["assessor2"]
+
+
+@pytest.mark.django_db
+def test_a_dismissed_appeal_keeps_the_result_and_certifies_without_a_second_notice(
+    repo: DjangoRepository, people: dict[str, Any], clock: Clock
+) -> None:
+    app_id = appealed(repo, people, clock, ALL_MEET)
+    svc.assign_appeal_panel(
+        repo, people["hr"], app_id, appeal_panel(repo, people, app_id, "appeal_lead", "appeal_member")
+    )
+    svc.decide_appeal(repo, people["appeal_lead"], app_id, upheld=False, reason="the result stands")
+    assert svc.changed_on_appeal(repo, app_id) is False
+    assert svc.certify(repo, people["hr"], app_id).level == 2
+
+
+@pytest.mark.django_db
+def test_a_passed_result_offers_only_certify_and_a_failed_one_only_close(
+    repo: DjangoRepository, people: dict[str, Any], clock: Clock
+) -> None:
+    hr = people["hr"]
+    cycle = open_cycle(repo, hr)
+    app_id = submitted_application(repo, people, cycle)
+    scored(repo, people, cycle, app_id, ALL_MEET, ALL_MEET)
+    svc.consolidate(repo, people["assessor"], app_id, {e: PanelChoice(r) for e, r in ALL_MEET.items()})
+    svc.decide(repo, hr, app_id)
+    svc.close_applications(repo, hr, cycle.id)
+    svc.publish(repo, hr, cycle.id)
+    app = repo.application(app_id)
+    assert Action.certify in svc.allowed(repo, hr, app) and Action.close not in svc.allowed(repo, hr, app)
+    clock.at += dt.timedelta(days=1)
+    svc.appeal(repo, people["employee"], app_id, "please look again")
+    svc.assign_appeal_panel(
+        repo, hr, app_id, appeal_panel(repo, people, app_id, "appeal_lead", "appeal_member")
+    )
+    svc.decide_appeal(
+        repo, people["appeal_lead"], app_id, upheld=True, passed=False, reason="evidence is not his"
+    )
+    changed = repo.application(app_id)
+    assert not {Action.certify, Action.close} & set(svc.allowed(repo, hr, changed))
+    assert Action.publish in svc.allowed(repo, hr, changed)
+    svc.publish(repo, hr, cycle.id)
+    clock.at += dt.timedelta(days=9)
+    failed = repo.application(app_id)
+    assert Action.close in svc.allowed(repo, hr, failed) and Action.certify not in svc.allowed(
+        repo, hr, failed
+    )

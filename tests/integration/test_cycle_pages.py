@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
+from qualify.web.certification.repository.base import RepositoryBase
 from qualify.web.people.models import Person
 from tests.support.org import make_user
 
@@ -60,7 +62,9 @@ def follow(client: Client, url: str, data: dict[str, Any] | None = None) -> str:
 
 
 @pytest.mark.django_db
-def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
+def test_every_step_of_a_cycle_through_the_pages(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     c, cycle_id = world["c"], world["cycle"]
     hr, emp = c["hr"], c["employee"]
     page = follow(hr, f"/cycles/{cycle_id}/action/", {"action": "open"})
@@ -114,6 +118,12 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
         },
     )
     assert m.StoredFile.objects.count() == 1  # the renamed executable was refused
+    assert m.EvidenceItem.objects.filter(application=app).count() == 2  # and its evidence is not stored
+    follow(
+        emp,
+        f"/applications/{app.pk}/evidence/",
+        {"activity": "presentation-material", "date": "2026-07-01", "deliverables": ["slides"]},
+    )
     follow(
         emp,
         f"/applications/{app.pk}/self-assessment/",
@@ -162,8 +172,18 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
     follow(hr, f"/applications/{app.pk}/action/", {"action": "decide"})
     page = ok(emp.get(f"/applications/{app.pk}/"))
     assert 'id="decision"' not in page  # not published yet: the applicant does not see it
+    # nor does the review panel's lead, on any page
+    assert c["assessor"].get(f"/applications/{app.pk}/appeal/decide/").status_code == 404
+    assert "未通过" not in ok(c["assessor"].get(f"/applications/{app.pk}/"))
     follow(hr, f"/cycles/{cycle_id}/action/", {"action": "close_applications"})
-    follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    hr_en = Client(headers={"accept-language": "en"})
+    hr_en.force_login(world["users"]["hr"])
+    page = follow(hr_en, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    assert "1 result is published; its notice period ends " in page
+    page = follow(hr_en, f"/cycles/{cycle_id}/action/", {"action": "finish"})
+    assert "issued" not in page and "Passed applications are certified" not in page  # none was issued
+    ends = timezone.localtime(m.Application.objects.get(pk=app.pk).publication.ends_at)
+    assert f"1 result is in its notice period until {ends:%Y-%m-%d %H:%M}" in page
     page = ok(emp.get(f"/applications/{app.pk}/"))
     assert '<td data-label="检查项">准备</td>' in page  # each check by its element's name, not its code
     assert "behaviour:talk-prep" not in page
@@ -189,8 +209,22 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
     english.force_login(world["users"]["employee"])
     page = ok(english.get(f"/applications/{app.pk}/"))
     assert f"<li>#{computed.pk} computed from the standard · not passed" in page
-    follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    # the result changed on appeal: it is published again, with its own notice, before any certificate
+    page = ok(hr.get(f"/applications/{app.pk}/"))
+    assert 'value="certify"' not in page and 'value="close"' not in page
+    page = follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    assert not m.Certificate.objects.exists()
+    follow(hr, f"/cycles/{cycle_id}/action/", {"action": "publish"})
+    assert m.Application.objects.get(pk=app.pk).state == "published"
+    page = follow(hr, f"/applications/{app.pk}/action/", {"action": "certify"})
+    assert not m.Certificate.objects.exists()
+    later = timezone.localtime() + dt.timedelta(days=9)
+    monkeypatch.setattr(RepositoryBase, "now", lambda self: later)
+    page = ok(hr.get(f"/applications/{app.pk}/"))
+    assert 'value="certify"' in page and 'value="close"' not in page  # a passed result: only certify
+    page = follow(hr_en, f"/applications/{app.pk}/action/", {"action": "certify"})
     cert = m.Certificate.objects.get()
+    assert f"Certificate {cert.number} issued, valid until {cert.valid_until.isoformat()}." in page
     assert Person.objects.get(employee_id="E001").current_level == 2
     page = ok(emp.get(f"/certificates/{cert.number}/"))
     assert cert.number in page
@@ -203,6 +237,7 @@ def test_every_step_of_a_cycle_through_the_pages(world: dict[str, Any]) -> None:
     assert c["assessor"].get(f"/certificates/{cert.number}/").status_code == 404
     page = ok(hr.get(f"/cycles/{cycle_id}/"))
     assert re.search(r"Results per level|各等级结果", page)
+    assert f"#{app.pk}</a> (准备)" in page  # the flagged spread by the element's name, not its code
 
 
 @pytest.mark.django_db
@@ -235,7 +270,10 @@ def test_an_application_holds_only_so_many_evidence_files_and_a_refused_one_is_n
     upload("two.pdf", PDF)
     page = upload("three.pdf", PDF)
     assert "three.pdf 未保存：此申请已有 2 个文件，上限为 2 个" in page
+    page = upload("huge.pdf", PDF + b"0" * (12 * 1024 * 1024 + 512 * 1024))  # 12.5 MB, over 10 MB a file
+    assert "huge.pdf 未保存：文件大小为 12.5 MB，单个文件上限为 10 MB" in page
     assert sorted(m.StoredFile.objects.values_list("name", flat=True)) == ["one.pdf", "two.pdf"]
+    assert m.EvidenceItem.objects.filter(application=app).count() == 2  # a refused file stores no evidence
     assert len([p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]) == 2  # nothing on disk either
 
 
@@ -298,3 +336,52 @@ def test_the_api_runs_the_steps_with_the_same_permissions_and_reports_a_conflict
     progress = hr.get(f"/api/cycles/{cycle_id}").json()["progress"]
     assert progress["per_state"] == {"in_review": 1}
     assert emp.get(f"/api/cycles/{cycle_id}").json()["progress"] is None
+
+
+@pytest.mark.django_db
+def test_the_lead_consolidates_through_the_api_with_a_plain_json_body(world: dict[str, Any]) -> None:
+    c, cycle_id = world["c"], world["cycle"]
+    hr, emp = c["hr"], c["employee"]
+    hr.post(f"/api/cycles/{cycle_id}/steps/open")
+    app_id = emp.post(
+        f"/api/cycles/{cycle_id}/applications", {"target_level": 2}, content_type="application/json"
+    ).json()["id"]
+    emp.post(f"/api/cycles/applications/{app_id}/steps/submit")
+    lead, member = world["users"]["assessor"], world["users"]["assessor2"]
+    panel = hr.post(
+        f"/api/cycles/{cycle_id}/panels",
+        {"name": "p", "lead_user_id": lead.pk, "member_user_ids": [member.pk]},
+        content_type="application/json",
+    ).json()
+    hr.post(
+        f"/api/cycles/applications/{app_id}/panel", {"panel_id": panel["id"]}, content_type="application/json"
+    )
+    ratings = {"talk-prep": "meets", "talk-delivery": "meets", "reporting": "exceeds"}
+    for who in ("assessor", "assessor2"):
+        sheet = next(a for a in c[who].get("/api/cycles/assignments").json() if a["application_id"] == app_id)
+        for element, rating in ratings.items():
+            c[who].put(
+                f"/api/cycles/assignments/{sheet['id']}/scores/{element}",
+                {"rating": rating},
+                content_type="application/json",
+            )
+        assert c[who].post(f"/api/cycles/assignments/{sheet['id']}/submit").status_code == 204
+    url = f"/api/cycles/applications/{app_id}/consolidation"
+    bad = c["assessor"].post(url, {"talk-prep": {"comment": "no rating"}}, content_type="application/json")
+    assert bad.status_code == 422
+    body = {e: {"rating": r} for e, r in ratings.items()} | {
+        "talk-prep": {"rating": "meets", "comment": "ok"}
+    }
+    done = c["assessor"].post(url, body, content_type="application/json")
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == "consolidated"
+    assert m.PanelRating.objects.filter(application_id=app_id).count() == 3
+    # finishing during the notice period says so, in numbers, and until when
+    assert hr.post(f"/api/cycles/applications/{app_id}/steps/decide").status_code == 200
+    hr.post(f"/api/cycles/{cycle_id}/steps/close_applications")
+    hr.post(f"/api/cycles/{cycle_id}/steps/publish")
+    finished = hr.post(f"/api/cycles/{cycle_id}/steps/finish").json()
+    assert finished["finished"] == {"certified": 0, "closed": 0, "in_notice": 1, "to_publish": 0}
+    ends = m.Application.objects.get(pk=app_id).publication.ends_at
+    assert finished["notice_ends_at"] is not None
+    assert dt.datetime.fromisoformat(finished["notice_ends_at"]) == ends

@@ -207,3 +207,31 @@ def test_the_api_reports_a_rejected_file_row_by_row(hr: Any, workbook: Path) -> 
         body = Client(HTTP_AUTHORIZATION=f"Bearer {key}").post("/api/imports/", {"file": handle}).json()
     assert body["status"] == "rejected"
     assert {"sheet": "employees", "row": 3, "column": "hire_date"}.items() <= body["problems"][0].items()
+
+
+def test_the_preview_shows_each_change_old_to_new_and_warns_about_a_renamed_certificate_holder(
+        hr_client: Client, hr: Any, workbook: Path, standard: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qualify.web.certification.models import Certificate
+
+    apply_batch(hr, validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id).pk)
+    holder_id = str(read_cell(workbook, "employees", 2, "employee_id"))
+    holder = Person.objects.get(employee_id=holder_id)
+    old_name = holder.name
+    Certificate.objects.create(
+        number="X-L1-2026-00001", person=holder, holder_name=old_name, holder_employee_id=holder_id,
+        job_family=holder.job_family, level=1, standard_id=standard.id, standard_version=standard.version,
+        valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2027, 12, 31), issued_at=timezone.now())
+    edit_workbook(workbook, {("employees", 2, "name"): "新名字"})
+    with workbook.open("rb") as handle:
+        page = hr_client.post("/import/", {"file": handle, "standard": standard.id},
+                              follow=True, headers={"accept-language": "en"}).content.decode()
+    assert f"{holder_id} holds a certificate and is renamed by this file." in page
+    assert old_name in page and "→ 新名字" in page
+    batch = ImportBatch.objects.latest("pk")
+    apply_batch(hr, batch.pk)
+    assert Person.objects.get(employee_id=holder_id).name == "新名字"
+    assert Certificate.objects.get(number="X-L1-2026-00001").holder_name == old_name

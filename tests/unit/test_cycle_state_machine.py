@@ -61,6 +61,7 @@ application published certify hr,admin -> certified
 application published close hr,admin -> closed
 application appealed assign_appeal_panel hr,admin -> appealed
 application appealed decide_appeal hr,admin,lead -> appeal_decided
+application appeal_decided publish hr,admin -> published
 application appeal_decided certify hr,admin -> certified
 application appeal_decided close hr,admin -> closed
 assignment pending rate assessor,lead -> pending
@@ -147,7 +148,11 @@ def test_an_employee_cannot_appeal_before_the_result_is_published() -> None:
 
 
 def test_a_decision_is_appealed_once_then_only_certified_or_closed() -> None:
-    assert allowed_actions(ApplicationState.appeal_decided, [Role.hr]) == [Action.certify, Action.close]
+    assert allowed_actions(ApplicationState.appeal_decided, [Role.hr]) == [
+        Action.publish,
+        Action.certify,
+        Action.close,
+    ]
     assert allowed_actions(ApplicationState.appeal_decided, [Role.applicant]) == []
 
 

@@ -36,6 +36,7 @@ from qualify.services.certification.appeals import (
     appeal,
     assign_appeal_panel,
     decide_appeal,
+    shared_members,
 )
 from qualify.services.certification.applications import (
     apply,
@@ -51,6 +52,7 @@ from qualify.services.certification.certificates import (
     close_application,
     expiring_certificates,
     finish,
+    notice_ends,
 )
 from qualify.services.certification.cycles import (
     Screening,
@@ -63,6 +65,7 @@ from qualify.services.certification.cycles import (
     screening_decision,
 )
 from qualify.services.certification.decisions import (
+    changed_on_appeal,
     compute_decision,
     decide,
     decision_record,
@@ -72,6 +75,7 @@ from qualify.services.certification.decisions import (
 from qualify.services.certification.evidence import (
     MAX_UPLOAD_BYTES,
     UPLOAD_TYPES,
+    Upload,
     UploadLimits,
     add_evidence,
     add_evidence_file,
@@ -162,6 +166,7 @@ __all__ = [
     "ScoreSheet",
     "ScoreView",
     "Screening",
+    "Upload",
     "UploadLimits",
     "add_appeal_file",
     "add_evidence",
@@ -175,6 +180,7 @@ __all__ = [
     "assign_panel",
     "cancel_cycle",
     "certify",
+    "changed_on_appeal",
     "check_evidence",
     "check_room",
     "check_upload",
@@ -194,6 +200,7 @@ __all__ = [
     "form_panel",
     "freeze_standard",
     "my_assignments",
+    "notice_ends",
     "open_cycle",
     "override",
     "panel_conflicts",
@@ -211,6 +218,7 @@ __all__ = [
     "screen_cycle",
     "screening_decision",
     "self_assess",
+    "shared_members",
     "submit",
     "submit_rating",
     "summarise",

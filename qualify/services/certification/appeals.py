@@ -13,10 +13,18 @@ from qualify.services.certification.evidence import (
     check_upload,
     safe_name,
 )
+from qualify.services.certification.frozen import cycle_standard
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.panels import panel_of_kind, seat_panel
 from qualify.services.certification.repository import CertificationRepository
-from qualify.services.certification.values import Actor, AppealView, ApplicationView, DecisionView, FileView
+from qualify.services.certification.values import (
+    Actor,
+    AppealView,
+    ApplicationView,
+    DecisionView,
+    FileView,
+    PanelView,
+)
 
 
 def appeal(repo: CertificationRepository, actor: Actor, application_id: int, reason: str) -> AppealView:
@@ -26,6 +34,7 @@ def appeal(repo: CertificationRepository, actor: Actor, application_id: int, rea
         app = visible_application(repo, actor, application_id)
         state = transition(app.state, Action.appeal, roles_for_application(repo, actor, app))
         rules.require_appeal_window(app.published_at, app.notice_ends_at, repo.now())
+        rules.require_no_earlier_appeal(repo.appeal(app.id) is not None)
         made = repo.add_appeal(actor, app.id, text)
         repo.update_application(actor, app.id, Action.appeal.value, state=state, expected_version=app.version)
         return made
@@ -38,7 +47,10 @@ def add_appeal_file(
     name: str,
     content: bytes,
     limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+    size: int | None = None,
 ) -> FileView:
+    """Attach a file to the applicant's open appeal. ``size``: the file's real size when ``content``
+    is only its beginning (a file too large to read is refused by its size)."""
     app = visible_application(repo, actor, application_id)
     found = repo.appeal(app.id)
     if found is None or found.outcome or Role.applicant not in roles_for_application(repo, actor, app):
@@ -47,19 +59,32 @@ def add_appeal_file(
             message_en="no open appeal of yours to attach to",
             message_zh="没有可附加文件的未决申诉",
         )
-    content_type = check_upload(name, content)
+    content_type = check_upload(name, content, size)
     with repo.atomic():
-        check_room((repo.appeal(app.id) or found).files, name, len(content), limits)
+        check_room((repo.appeal(app.id) or found).files, name, len(content) if size is None else size, limits)
         return repo.add_appeal_file(actor, found.id, safe_name(name), content_type, content)
+
+
+def shared_members(repo: CertificationRepository, app: ApplicationView, panel: PanelView) -> list[str]:
+    """The members of the appeal ``panel`` (usernames) who sat on the panel whose decision is appealed."""
+    reviewers = {a.user_id: a.username for a in repo.assignments(app.id, "review")}
+    overlap = rules.appeal_panel_overlap(reviewers, (panel.lead_user_id, *panel.member_user_ids))
+    return [reviewers[user_id] for user_id in overlap]
 
 
 def assign_appeal_panel(
     repo: CertificationRepository, actor: Actor, application_id: int, panel_id: int
 ) -> ApplicationView:
+    """Assign an appeal panel; refused when it shares a member with the panel whose decision is
+    appealed, unless the standard's owner allows it (the page then warns, see ``shared_members``)."""
     with repo.atomic():
         app = visible_application(repo, actor, application_id)
         panel = panel_of_kind(repo, app, panel_id, "appeal")
         state = transition(app.state, Action.assign_appeal_panel, roles_for_application(repo, actor, app))
+        standard = cycle_standard(repo, repo.cycle(app.cycle_id))
+        rules.require_independent_appeal_panel(
+            shared_members(repo, app, panel), allowed=standard.certificate.appeal_panel_may_share_members
+        )
         return seat_panel(repo, actor, app, panel, Action.assign_appeal_panel, state)
 
 
@@ -73,7 +98,8 @@ def decide_appeal(
     reason: str,
 ) -> DecisionView:
     """The appeal panel's lead (or HR) decides. Upheld: a new decision with the result ``passed``;
-    dismissed: a new decision that confirms the result. Either way it points to the one it replaces."""
+    dismissed: a new decision that confirms the result. Either way it points to the one it replaces.
+    A result the appeal changed is published again (``publish``) before it becomes final."""
     text = rules.require_text(
         reason,
         code="appeal-decision-reason-required",

@@ -58,14 +58,7 @@ def apply(
         if not roles:
             raise not_found("person", subject)
         transition(cycle.state, Action.nominate, roles)
-    today = repo.now().date()
-    if not cycle.opens_on <= today <= cycle.closes_on:
-        raise QualifyError(
-            code="outside-window",
-            message_en=f"applications are accepted from {cycle.opens_on} to {cycle.closes_on}",
-            message_zh=f"申请时间为 {cycle.opens_on} 至 {cycle.closes_on}",
-            fields={"opens_on": cycle.opens_on.isoformat(), "closes_on": cycle.closes_on.isoformat()},
-        )
+    rules.require_application_window(cycle.opens_on, cycle.closes_on, repo.now().date())  # the local date
     if person.job_family != cycle.family:
         raise QualifyError(
             code="other-family",

@@ -8,6 +8,7 @@ from qualify.core import cycle as rules
 from qualify.core.cycle import Action, ApplicationState, transition
 from qualify.core.errors import QualifyError
 from qualify.services.certification.access import roles_for_application, visible_application
+from qualify.services.certification.decisions import changed_on_appeal
 from qualify.services.certification.frozen import cycle_standard
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import (
@@ -28,6 +29,8 @@ def _after_notice(
     state = transition(app.state, action, roles_for_application(repo, actor, app))
     if app.state is ApplicationState.published:
         rules.require_notice_over(app.notice_ends_at, repo.now())
+    if app.state is ApplicationState.appeal_decided:
+        rules.require_republished(changed_on_appeal(repo, app.id))
     return app, state, repo.current_decision(app.id)
 
 
@@ -79,14 +82,22 @@ def close_application(repo: CertificationRepository, actor: Actor, application_i
 
 
 def finish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> dict[str, int]:
-    """Certify every passed and close every failed application whose notice is over (HR)."""
-    counts = {"certified": 0, "closed": 0}
+    """Certify every passed and close every failed application whose notice is over (HR).
+
+    Returns how many were ``certified`` and ``closed``, and how many wait: ``in_notice`` (their
+    notice period runs; ``notice_ends`` says until when) and ``to_publish`` (changed on appeal, to be
+    published again)."""
+    counts = {"certified": 0, "closed": 0, "in_notice": 0, "to_publish": 0}
     for app in repo.applications(cycle_id):
         if app.state not in {ApplicationState.published, ApplicationState.appeal_decided}:
             continue
         if app.state is ApplicationState.published and (
             app.notice_ends_at is None or repo.now() < app.notice_ends_at
         ):
+            counts["in_notice"] += 1
+            continue
+        if app.state is ApplicationState.appeal_decided and changed_on_appeal(repo, app.id):
+            counts["to_publish"] += 1  # published again first, with its own notice period
             continue
         current = repo.current_decision(app.id)
         if current is not None and current.passed:
@@ -96,6 +107,17 @@ def finish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> dict[s
             close_application(repo, actor, app.id)
             counts["closed"] += 1
     return counts
+
+
+def notice_ends(repo: CertificationRepository, cycle_id: int) -> dt.datetime | None:
+    """When the last notice period still running in the cycle ends (``None``: none runs)."""
+    now = repo.now()
+    running = [
+        a.notice_ends_at
+        for a in repo.applications(cycle_id)
+        if a.state is ApplicationState.published and a.notice_ends_at is not None and now < a.notice_ends_at
+    ]
+    return max(running) if running else None
 
 
 def expiring_certificates(

@@ -119,13 +119,28 @@ def override(
 # --- 8. publish ---------------------------------------------------------------------------------------
 
 
+def changed_on_appeal(repo: CertificationRepository, application_id: int) -> bool:
+    """Whether the current decision is an appeal's that changed the published result."""
+    decisions = {d.id: d for d in repo.decisions(application_id)}
+    current = repo.current_decision(application_id)
+    if current is None or current.kind != "appeal" or current.supersedes_id not in decisions:
+        return False
+    return decisions[current.supersedes_id].passed != current.passed
+
+
 def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[ApplicationView]:
-    """Publish every decided application of the cycle for the notice period (公示)."""
+    """Publish every decided application of the cycle for the notice period (公示), and again every
+    result an appeal changed, with a notice period of its own."""
     with repo.atomic():
         cycle = visible_cycle(repo, actor, cycle_id)
         roles = roles_for_cycle(actor, cycle)
         cycle_state = transition(cycle.state, Action.publish, roles)
-        decided = [a for a in repo.applications(cycle_id) if a.state is ApplicationState.decided]
+        decided = [
+            a
+            for a in repo.applications(cycle_id)
+            if a.state is ApplicationState.decided
+            or (a.state is ApplicationState.appeal_decided and changed_on_appeal(repo, a.id))
+        ]
         if not decided:
             raise QualifyError(
                 code="nothing-to-publish",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,15 +66,55 @@ def check_evidence(standard: Standard, item: EvidenceInput, level: int) -> list[
     return problems
 
 
+def check_evidence_date(item: EvidenceInput, today: dt.date) -> list[Problem]:
+    """Evidence records something that happened: a date after today (the local date) is refused."""
+    if item.date > today:
+        return [
+            Problem(
+                "future-date",
+                f"the evidence is dated {item.date.isoformat()}, after today ({today.isoformat()})",
+                f"举证日期 {item.date.isoformat()} 晚于今天（{today.isoformat()}）",
+                path="date",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with evidence: its name, its content (or only its beginning, for a file too large
+    to read) and its real size."""
+
+    name: str
+    content: bytes
+    size: int
+
+
 def add_evidence(
-    repo: CertificationRepository, actor: Actor, application_id: int, item: EvidenceInput
+    repo: CertificationRepository,
+    actor: Actor,
+    application_id: int,
+    item: EvidenceInput,
+    upload: Upload | None = None,
+    limits: UploadLimits | None = None,
 ) -> EvidenceView:
+    """Add an evidence item, with its file if one is sent. A refused file (type, size, count, total)
+    refuses the whole item: nothing is stored, neither the file nor the evidence record."""
     app, cycle = applicant_step(repo, actor, application_id, Action.add_evidence)
     problems = check_evidence(cycle_standard(repo, cycle), item, app.target_level)
+    problems += check_evidence_date(item, repo.now().date())
     if problems:
         raise InvalidInput(problems, source="evidence")
+    content_type = check_upload(upload.name, upload.content, upload.size) if upload is not None else ""
     with repo.atomic():
-        return repo.add_evidence(actor, application_id, item)
+        if upload is not None:
+            stored = [f for e in repo.evidence(application_id) for f in e.files]
+            check_room(stored, upload.name, upload.size, limits or DEFAULT_UPLOAD_LIMITS)
+        made = repo.add_evidence(actor, application_id, item)
+        if upload is not None:
+            repo.add_evidence_file(actor, made.id, safe_name(upload.name), content_type, upload.content)
+            made = next(e for e in repo.evidence(application_id) if e.id == made.id)
+        return made
 
 
 def remove_evidence(repo: CertificationRepository, actor: Actor, evidence_id: int) -> None:
@@ -97,17 +138,29 @@ UPLOAD_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
-def check_upload(name: str, content: bytes) -> str:
+def human_size(size: int) -> str:
+    """A file size as people read it: ``812 bytes``, ``35.2 KB``, ``12.4 MB``."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def check_upload(name: str, content: bytes, size: int | None = None) -> str:
     """The content type of an accepted upload; ``QualifyError`` for a file too big or of a refused type.
 
     The type is decided by the extension AND the file's first bytes (a renamed executable is refused).
+    ``size``: the file's real size when ``content`` is only its beginning (a file too large to read).
     """
-    size = len(content)
+    size = len(content) if size is None else size
     if size > MAX_UPLOAD_BYTES:
         raise QualifyError(
             code="file-too-large",
-            message_en=f"{name} is {size // 1024} KB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
-            message_zh=f"{name} 大小为 {size // 1024} KB，上限为 {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
+            message_en=f"{name} is not stored: it is {human_size(size)}; the limit is "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB a file",
+            message_zh=f"{name} 未保存：文件大小为 {human_size(size)}，单个文件上限为 "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB",
             fields={"name": name, "size": size},
         )
     if size == 0:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from qualify.core import cycle as rules
 from qualify.core.cycle import Action, ApplicationState, AssignmentState, Role
 from qualify.services.certification.access import not_found, roles_for_application, roles_for_cycle
+from qualify.services.certification.decisions import changed_on_appeal
 from qualify.services.certification.frozen import cycle_standard
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, AssignmentView
@@ -71,8 +72,18 @@ def my_assignments(repo: CertificationRepository, actor: Actor) -> list[Assignme
 
 
 def allowed(repo: CertificationRepository, actor: Actor, app: ApplicationView) -> list[Action]:
-    """The actions the actor may do on the application now (the page shows these buttons)."""
-    return rules.allowed_actions(app.state, roles_for_application(repo, actor, app))
+    """The actions the actor may do on the application now (the page shows these buttons).
+
+    A published result offers what fits it: a passed one only "certify", another only "close"; a
+    result changed on appeal offers neither until it is published again."""
+    actions = rules.allowed_actions(app.state, roles_for_application(repo, actor, app))
+    if not {Action.certify, Action.close} & set(actions):
+        return actions
+    if app.state is ApplicationState.appeal_decided and changed_on_appeal(repo, app.id):
+        return [a for a in actions if a not in {Action.certify, Action.close}]
+    current = repo.current_decision(app.id)
+    passed = current is not None and current.passed
+    return [a for a in actions if a is not (Action.close if passed else Action.certify)]
 
 
 def summarise(items: Iterable[ApplicationView]) -> dict[str, int]:

@@ -62,13 +62,14 @@ def submit_rating(repo: CertificationRepository, actor: Actor, assignment_id: in
         app = repo.application(assignment.application_id)
         standard = cycle_standard(repo, repo.cycle(app.cycle_id))
         rated = {s.element for s in repo.scores(app.id) if s.assignment_id == assignment_id}
-        missing = [e.code for _, e, _ in standard.elements_at(app.target_level) if e.code not in rated]
+        missing = [e for _, e, _ in standard.elements_at(app.target_level) if e.code not in rated]
         if missing:
             raise QualifyError(
                 code="ratings-incomplete",
-                message_en=f"rate every element before submitting: {', '.join(missing)} missing",
-                message_zh=f"请先为每个要素评分后再提交，缺少：{'、'.join(missing)}",
-                fields={"elements": missing},
+                message_en=f"rate every element before submitting: "
+                f"{', '.join(e.name.en for e in missing)} missing",
+                message_zh=f"请先为每个要素评分后再提交，缺少：{'、'.join(e.name.zh for e in missing)}",
+                fields={"elements": [e.code for e in missing]},
             )
         repo.set_assignment_state(actor, assignment_id, Action.submit_rating.value, state)
 
@@ -162,6 +163,7 @@ def consolidate(
             ratings=ratings,
             pending_assessors=[a.username for a in sheets if a.state is AssignmentState.pending],
             choices={k: PanelChoice(v.rating, v.comment.strip()) for k, v in choices.items()},
+            names={e.code: e.name for _, e, _ in standard.elements_at(app.target_level)},
         )
         repo.save_panel_ratings(actor, app.id, checked)
         return repo.update_application(

@@ -204,6 +204,10 @@ class CertificateView:
     valid_from: dt.date
     valid_until: dt.date
     application_id: int | None
+    # stored at issue and never changed, with the holder's name and employee id above
+    unit: str = ""
+    family: str = ""
+    standard_version: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from qualify.core.cycle import PanelChoice
 from qualify.core.errors import ErrorCode, QualifyError
@@ -60,6 +63,10 @@ class CycleOut(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int
+    finished: dict[str, int] | None = None
+    """After the step ``finish``: how many were ``certified`` and ``closed``, and how many wait
+    (``in_notice`` until ``notice_ends_at``; ``to_publish``: changed on appeal, to publish again)."""
+    notice_ends_at: dt.datetime | None = None
 
 
 class ProgressOut(Schema):
@@ -177,6 +184,9 @@ class ChoiceIn(Schema):
     comment: str = ""
 
 
+CONSOLIDATION = TypeAdapter(dict[str, ChoiceIn])
+
+
 class DecisionOut(Schema):
     id: int
     application_id: int
@@ -288,7 +298,7 @@ def create_cycle(request: HttpRequest, body: CycleIn) -> Any:
 def get_cycle(request: HttpRequest, cycle_id: int) -> Any:
     r, me = repo(), actor(request)
     cycle = svc.visible_cycle(r, me, cycle_id)
-    data: dict[str, Any] = {f: getattr(cycle, f) for f in CycleOut.model_fields}
+    data: dict[str, Any] = {f: getattr(cycle, f) for f in CycleOut.model_fields if hasattr(cycle, f)}
     if svc.roles_for_cycle(me, cycle) & {svc.Role.hr, svc.Role.admin}:
         p = svc.progress(r, me, cycle_id)
         data["progress"] = {
@@ -322,7 +332,12 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     elif step == "publish":
         svc.publish(r, me, cycle_id)
     elif step == "finish":
-        svc.finish(r, me, cycle_id)
+        counts = svc.finish(r, me, cycle_id)
+        cycle = r.cycle(cycle_id)
+        return {f: getattr(cycle, f) for f in CycleOut.model_fields if hasattr(cycle, f)} | {
+            "finished": counts,
+            "notice_ends_at": svc.notice_ends(r, cycle_id),
+        }
     elif step in CYCLE_STEPS:
         CYCLE_STEPS[step](r, me, cycle_id)
     else:
@@ -552,9 +567,31 @@ def submit_sheet(request: HttpRequest, assignment_id: int) -> Any:
     "/applications/{int:application_id}/consolidation",
     response=ApplicationOut,
     summary="The lead records the panel's rating of every element",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "description": "element code → the panel's rating and, where the assessors "
+                        "were far apart, the reason",
+                        "additionalProperties": ChoiceIn.model_json_schema(),
+                    }
+                }
+            },
+        }
+    },
 )
 @refusals
-def consolidate(request: HttpRequest, application_id: int, body: dict[str, ChoiceIn]) -> Any:
+def consolidate(request: HttpRequest, application_id: int) -> Any:
+    # The body IS the mapping element → {rating, comment}; django-ninja would nest a ``dict``
+    # parameter under its name ({"body": …}) and answer every plain body with 422, so it is read here.
+    try:
+        body = CONSOLIDATION.validate_json(request.body or b"{}")
+    except PydanticValidationError as error:
+        details = error.errors(include_url=False, include_context=False)
+        raise NinjaValidationError([dict(e) for e in details]) from None
     done = svc.consolidate(
         repo(), actor(request), application_id, {k: PanelChoice(v.rating, v.comment) for k, v in body.items()}
     )

@@ -171,7 +171,7 @@ APPLICATION_STEPS: dict[str, tuple[Any, Any]] = {
     "approve_jump": (svc.approve_jump, gettext_lazy("The jump is approved.")),
     "reject_jump": (svc.reject_jump, gettext_lazy("The jump was sent back to the applicant.")),
     "decide": (svc.decide, gettext_lazy("The decision was computed from the standard.")),
-    "certify": (svc.certify, gettext_lazy("The certificate was issued.")),
+    "certify": (svc.certify, ""),
     "close": (svc.close_application, gettext_lazy("The application is closed.")),
 }
 
@@ -184,7 +184,13 @@ def application_action(request: HttpRequest, application_id: int) -> HttpRespons
     if step is None:
         raise Http404("no such action")
     function, done = step
-    attempt(request, function, repo(), actor(request), application_id, done=str(done))
+    result = attempt(request, function, repo(), actor(request), application_id, done=str(done))
+    if isinstance(result, svc.CertificateView):
+        messages.success(
+            request,
+            _("Certificate %(number)s issued, valid until %(until)s.")
+            % {"number": result.number, "until": result.valid_until.isoformat()},
+        )
     return redirect("certification:application", application_id=application_id)
 
 
@@ -219,16 +225,23 @@ def add_evidence(request: HttpRequest, application_id: int) -> HttpResponse:
         elements=tuple(d["elements"]),
         measures=tuple(d["measures"]),
     )
-    made = attempt(request, svc.add_evidence, r, actor(request), app.id, item, done=_("Evidence added."))
-    upload = d.get("file")
-    if made and upload is not None:
-        if upload.size > svc.MAX_UPLOAD_BYTES:
-            content = b"\0" * (svc.MAX_UPLOAD_BYTES + 1)  # refused by the service without reading it all
-        else:
-            content = upload.read()
-        attempt(
-            request, svc.add_evidence_file, r, actor(request), made.id, upload.name, content, upload_limits()
-        )
+    sent = d.get("file")
+    upload = None
+    if sent is not None:
+        # a file over the limit is refused by its size, without reading it all
+        content = sent.read() if sent.size <= svc.MAX_UPLOAD_BYTES else sent.read(8)
+        upload = svc.Upload(sent.name, content, sent.size)
+    attempt(
+        request,
+        svc.add_evidence,
+        r,
+        actor(request),
+        app.id,
+        item,
+        upload,
+        upload_limits(),
+        done=_("Evidence added with its file.") if upload else _("Evidence added."),
+    )
     return redirect("certification:application", application_id=app.id)
 
 
@@ -277,15 +290,26 @@ def assign_panel(request: HttpRequest, application_id: int) -> HttpResponse:
     except ValueError:
         raise Http404("no such panel") from None
     if request.POST.get("kind") == "appeal":
-        attempt(
+        r = repo()
+        seated = attempt(
             request,
             svc.assign_appeal_panel,
-            repo(),
+            r,
             actor(request),
             application_id,
             panel_id,
             done=_("The appeal panel is assigned."),
         )
+        shared = svc.shared_members(r, seated, r.panel(panel_id)) if seated else []
+        if shared:
+            messages.warning(
+                request,
+                _(
+                    "Warning: %(names)s also sat on the panel whose decision is appealed; the standard's "
+                    "owner allows this, but the appeal is not reviewed by independent assessors."
+                )
+                % {"names": ", ".join(shared)},
+            )
     else:
         attempt(
             request,

@@ -180,6 +180,6 @@ def svc_evidence(repo: DjangoRepository, app_id: int, standard: Standard) -> Non
     vocab = standard.vocabularies
     elements = [e.code for _, e, _ in standard.elements_at(app.target_level)][:2]
     svc.add_evidence(repo, applicant, app_id, svc.EvidenceInput(
-        activity=vocab.activities[0].code, date=timezone.localdate() - dt.timedelta(days=40),
+        activity=vocab.activities[0].code, date=repo.now().date() - dt.timedelta(days=40),
         role=vocab.roles[-1].code if vocab.roles else "", audience=vocab.audience_ranks[-1].code,
         scope=vocab.scopes[-1].code, note="演示举证 / demo evidence", elements=tuple(elements)))

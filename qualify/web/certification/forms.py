@@ -20,27 +20,35 @@ def _term_choices(
     return [("", "—"), *choices] if blank else choices
 
 
+def iso_date() -> forms.DateInput:
+    """A date picker that shows its value in every language: ``<input type=date>`` only takes ISO
+    dates, while Django would write the value in the language's format (zh-hans: ``2026/12/04``,
+    which the browser drops, leaving the field empty)."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class CycleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     standard_id = forms.ChoiceField(label=_("Standard"))
-    opens_on = forms.DateField(label=_("Applications open"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Applications close"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Applications open"), widget=iso_date())
+    closes_on = forms.DateField(label=_("Applications close"), widget=iso_date())
     as_of = forms.DateField(
-        label=_("As-of date for screening"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As-of date for screening"), widget=iso_date()
     )
-    levels = forms.CharField(label=_("Levels offered"), help_text=_("Comma-separated, e.g. 2,3,4"))
+    levels = forms.TypedMultipleChoiceField(
+        label=_("Levels offered"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
     notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=60, initial=7)
 
-    def __init__(self, *args: Any, standards: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, standards: list[tuple[str, str]], levels: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "standard_id", standards)
+        set_choices(self, "levels", levels)
 
     def clean_levels(self) -> tuple[int, ...]:
-        raw = self.cleaned_data["levels"]
-        try:
-            return tuple(int(part) for part in raw.replace("，", ",").split(",") if part.strip())
-        except ValueError:
-            raise forms.ValidationError(_("Levels are numbers separated by commas.")) from None
+        return tuple(self.cleaned_data["levels"])
 
 
 class ApplyForm(forms.Form):
@@ -65,7 +73,7 @@ class ApplyForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=iso_date())
     role = forms.ChoiceField(label=_("Your role"), required=False)
     audience = forms.ChoiceField(label=_("Audience rank"), required=False)
     scope = forms.ChoiceField(label=_("Scope"), required=False)

@@ -315,14 +315,41 @@ class Appeal(models.Model):
         return f"appeal {self.application_id}"
 
 
+class CertificateEditRefused(Exception):
+    """What a certificate says was fixed when it was issued; a later HR import changes the person,
+    never the certificate."""
+
+
 class Certificate(models.Model):
+    """An issued certificate. The holder's name, employee id, unit and job family, the level and the
+    standard's version are stored at issue (``FROZEN``) and never change: the certificate, its page and
+    its PDF read them, not the person's current record."""
+
+    FROZEN = (
+        "number",
+        "holder_name",
+        "holder_employee_id",
+        "holder_unit",
+        "job_family",
+        "level",
+        "standard_id",
+        "standard_version",
+        "valid_from",
+        "valid_until",
+    )
+
     number = models.CharField(_("number"), max_length=80, unique=True)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="certificates")
     application = models.OneToOneField(
         Application, null=True, on_delete=models.PROTECT, related_name="certificate"
     )
+    holder_name = models.CharField(_("holder's name"), max_length=200)
+    holder_employee_id = models.CharField(_("employee ID"), max_length=64)
+    holder_unit = models.CharField(_("organisation unit"), max_length=200, blank=True)
+    job_family = models.CharField(_("job family"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"))
     standard_id = models.CharField(_("standard"), max_length=100)
+    standard_version = models.CharField(_("standard version"), max_length=40)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), db_index=True)
     issued_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -335,3 +362,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values(*self.FROZEN).first()
+            changed = [f for f in self.FROZEN if stored is not None and stored[f] != getattr(self, f)]
+            if changed:
+                raise CertificateEditRefused(f"a certificate is never changed ({', '.join(changed)})")
+        super().save(*args, **kwargs)

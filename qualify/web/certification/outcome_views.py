@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,10 +51,10 @@ def appeal(request: HttpRequest, application_id: int) -> HttpResponse:
         )
         upload = form.cleaned_data.get("file")
         if made and upload is not None:
-            content = (
-                upload.read() if upload.size <= svc.MAX_UPLOAD_BYTES else b"\0" * (svc.MAX_UPLOAD_BYTES + 1)
-            )
-            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, upload_limits())
+            # a file over the limit is refused by its real size, without reading it all
+            content = upload.read() if upload.size <= svc.MAX_UPLOAD_BYTES else upload.read(8)
+            limits = upload_limits()
+            attempt(request, svc.add_appeal_file, r, me, app.id, upload.name, content, limits, upload.size)
         if made:
             return redirect("certification:application", application_id=app.id)
     decision = visible_decision(r, me, app)  # not before publication, except for HR
@@ -76,11 +77,10 @@ def decide_appeal(request: HttpRequest, application_id: int) -> HttpResponse:
     app = visible_application(request, application_id)
     me = actor(request)
     r = repo()
-    if Action.decide_appeal not in svc.allowed(r, me, app) and not svc.roles_for_application(r, me, app) & {
-        Role.hr,
-        Role.admin,
-        Role.lead,
-    }:
+    roles = svc.roles_for_application(r, me, app)
+    # Only the appeal's deciders: HR, or the appeal panel's lead while the appeal is open. A review
+    # panel's lead is not one of them and sees nothing here (no decision before publication).
+    if Action.decide_appeal not in svc.allowed(r, me, app) and not roles & {Role.hr, Role.admin}:
         raise Http404("not found")
     form = AppealDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +120,17 @@ def _certificate_or_404(request: HttpRequest, number: str) -> m.Certificate:
     return cert
 
 
-def _texts(cert: m.Certificate) -> CertificateText:
+def _level_names(cert: m.Certificate) -> tuple[str, str]:
+    """The certified level's name (zh, en) in the cycle's frozen standard, else "N级" / "level N"."""
+    cycle = cert.application.cycle if cert.application is not None else None
+    if cycle is not None:
+        level = svc.cycle_standard(repo(), cycle_view(cycle)).level(cert.level)
+        if level is not None:
+            return level.name.zh, level.name.en
+    return f"{cert.level}级", f"level {cert.level}"
+
+
+def _texts(cert: m.Certificate, verify_url: str = "") -> CertificateText:
     cycle = cert.application.cycle if cert.application is not None else None
     zh_level, en_level, zh_std, en_std = (
         f"{cert.level}级",
@@ -136,9 +146,9 @@ def _texts(cert: m.Certificate) -> CertificateText:
         zh_std, en_std = standard.name.zh, standard.name.en
     return CertificateText(
         number=cert.number,
-        person_zh=cert.person.name,
-        person_en=cert.person.name,
-        employee_id=cert.person.employee_id,
+        person_zh=cert.holder_name,
+        person_en=cert.holder_name,
+        employee_id=cert.holder_employee_id,
         level_zh=zh_level,
         level_en=en_level,
         standard_zh=zh_std,
@@ -147,6 +157,7 @@ def _texts(cert: m.Certificate) -> CertificateText:
         valid_from=cert.valid_from,
         valid_until=cert.valid_until,
         issued_on=timezone.localtime(cert.issued_at).date(),
+        verify_url=verify_url,
     )
 
 
@@ -172,12 +183,40 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
 def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
     cert = _certificate_or_404(request, number)
     try:
-        body = certificate_pdf(_texts(cert))
+        verify = reverse("certification:verify-certificate", args=[cert.number])
+        body = certificate_pdf(_texts(cert, request.build_absolute_uri(verify)))
     except NoChineseFont as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cert.number}.pdf"'
     return response
+
+
+def verify_certificate(request: HttpRequest, number: str) -> HttpResponse:
+    """Public, no login: whether a certificate of this number exists and is valid. Shows only the
+    number, the holder's name, the level, the validity and the status (what the QR code on the PDF
+    leads to), as stored at issue."""
+    cert = m.Certificate.objects.select_related("application__cycle").filter(number=number).first()
+    if cert is None:
+        return render(request, "certification/verify.html", {"number": number, "cert": None}, status=404)
+    status = expiry(cert.valid_until, timezone.localdate())
+    level_zh, level_en = _level_names(cert)
+    return render(
+        request,
+        "certification/verify.html",
+        {
+            "number": number,
+            "cert": {
+                "number": cert.number,
+                "holder_name": cert.holder_name,
+                "level": level_zh if lang() == "zh" else level_en,
+                "valid_from": cert.valid_from,
+                "valid_until": cert.valid_until,
+            },
+            "status": status.value,
+            "css": {"valid": "ok", "expiring": "ok", "expired": "bad"}[status.value],
+        },
+    )
 
 
 @login_required

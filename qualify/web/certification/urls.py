@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("files/<int:file_id>/", application_views.download, name="file"),
     path("certificates/expiring/", outcome_views.expiring, name="expiring"),
+    path("certificates/verify/<str:number>/", outcome_views.verify_certificate, name="verify-certificate"),
     path("certificates/<str:number>/", outcome_views.certificate, name="certificate"),
     path("certificates/<str:number>/pdf/", outcome_views.certificate_pdf_view, name="certificate-pdf"),
 ]

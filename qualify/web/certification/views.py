@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Action, CycleState, Role
@@ -25,7 +26,15 @@ from qualify.services import certification as svc
 from qualify.services.standards import list_standards
 from qualify.web.accounts import access
 from qualify.web.certification import models as m
-from qualify.web.certification.common import STATE_CSS, actor, attempt, lang, repo, state_name
+from qualify.web.certification.common import (
+    STATE_CSS,
+    actor,
+    attempt,
+    element_names,
+    lang,
+    repo,
+    state_name,
+)
 from qualify.web.certification.forms import ApplyForm, CycleForm, PanelForm
 
 
@@ -82,9 +91,12 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
         if families is None or s.family in families
     ]
     today = timezone.localdate()
+    shown = [s for s in list_standards() if families is None or s.family in families]
+    levels = sorted({(lv.level, lv.name.get(lang())) for s in shown for lv in s.levels})
     form = CycleForm(
         request.POST or None,
         standards=standards,
+        levels=[(number, f"{number} · {name}") for number, name in dict(levels).items()],
         initial={"opens_on": today, "closes_on": today + dt.timedelta(days=30), "as_of": today},
     )
     if request.method == "POST" and form.is_valid():
@@ -126,6 +138,12 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if hr:
         progress = svc.progress(r, me, c.id)
         context["progress"] = progress
+        standard = svc.cycle_standard(r, c)
+        names = {code: name for level in c.levels for code, name in element_names(standard, level).items()}
+        context["spreads"] = [
+            (app_id, [names.get(code, code) for code in elements])
+            for app_id, elements in progress.spreads.items()
+        ]
         context["per_state"] = [
             (state_name(svc.ApplicationState(k)), v) for k, v in progress.per_state.items()
         ]
@@ -168,8 +186,6 @@ CYCLE_STEPS: dict[str, tuple[Any, Any]] = {
         svc.close_applications,
         gettext_lazy("Applications are closed; the panels can score."),
     ),
-    "publish": (svc.publish, gettext_lazy("The results are published for the notice period.")),
-    "finish": (svc.finish, gettext_lazy("Passed applications are certified; the others are closed.")),
     "close": (svc.close_cycle, gettext_lazy("The cycle is closed.")),
     "cancel": (svc.cancel_cycle, gettext_lazy("The cycle is cancelled.")),
 }
@@ -179,11 +195,92 @@ CYCLE_STEPS: dict[str, tuple[Any, Any]] = {
 @require_POST
 def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
     _cycle_or_404(request, cycle_id)
+    if request.POST.get("action") == "finish":
+        return _finish(request, cycle_id)
+    if request.POST.get("action") == "publish":
+        return _publish(request, cycle_id)
     step = CYCLE_STEPS.get(request.POST.get("action", ""))
     if step is None:
         raise Http404("no such action")
     function, done = step
     attempt(request, function, repo(), actor(request), cycle_id, done=str(done))
+    return redirect("certification:cycle", cycle_id=cycle_id)
+
+
+def finish_messages(counts: dict[str, int], notice_ends: dt.datetime | None) -> list[str]:
+    """What finishing a cycle did, in numbers: certificates issued only when some were, and when the
+    notice of the results still waiting ends."""
+    said = []
+    if counts.get("certified"):
+        said.append(
+            ngettext("%(n)d certificate issued.", "%(n)d certificates issued.", counts["certified"])
+            % {"n": counts["certified"]}
+        )
+    if counts.get("closed"):
+        said.append(
+            ngettext(
+                "%(n)d application closed (not passed).",
+                "%(n)d applications closed (not passed).",
+                counts["closed"],
+            )
+            % {"n": counts["closed"]}
+        )
+    if counts.get("in_notice"):
+        said.append(
+            ngettext(
+                "%(n)d result is in its notice period until %(when)s; it is certified or closed after that.",
+                "%(n)d results are in their notice period until %(when)s; they are certified or closed "
+                "after that.",
+                counts["in_notice"],
+            )
+            % {
+                "n": counts["in_notice"],
+                "when": date_format(timezone.localtime(notice_ends), "Y-m-d H:i") if notice_ends else "—",
+            }
+        )
+    if counts.get("to_publish"):
+        said.append(
+            ngettext(
+                "%(n)d result changed on appeal: publish it again first.",
+                "%(n)d results changed on appeal: publish them again first.",
+                counts["to_publish"],
+            )
+            % {"n": counts["to_publish"]}
+        )
+    return said or [_("Nothing to certify or close yet.")]
+
+
+def _publish(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Publish the decided results, and say how many and until when their notice runs."""
+    _cycle_or_404(request, cycle_id)
+    r = repo()
+    published = attempt(request, svc.publish, r, actor(request), cycle_id)
+    if published:
+        ends = max((a.notice_ends_at for a in published if a.notice_ends_at), default=None)
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d result is published; its notice period ends %(when)s.",
+                "%(n)d results are published; their notice period ends %(when)s.",
+                len(published),
+            )
+            % {
+                "n": len(published),
+                "when": date_format(timezone.localtime(ends), "Y-m-d H:i") if ends else "—",
+            },
+        )
+    return redirect("certification:cycle", cycle_id=cycle_id)
+
+
+def _finish(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Certify the passed and close the failed results whose notice is over, and say how many."""
+    _cycle_or_404(request, cycle_id)
+    r = repo()
+    counts = attempt(request, svc.finish, r, actor(request), cycle_id)
+    if counts:
+        issued = bool(counts["certified"] or counts["closed"])
+        for text in finish_messages(counts, svc.notice_ends(r, cycle_id)):
+            (messages.success if issued else messages.info)(request, text)
     return redirect("certification:cycle", cycle_id=cycle_id)
 
 

@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema
 from qualify.core.decision import Decision, Stage
 from qualify.core.errors import InvalidInput, Problem
 from qualify.core.standard import Standard
+from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
 from qualify.web.api import Paged, PageParams, paginate
 from qualify.web.people import presenters
@@ -46,7 +47,7 @@ class PeopleParams(PageParams):
 
 class DecisionParams(Schema):
     as_of: dt.date | None = None
-    stage: Stage = Stage.screening
+    stage: Stage = DEFAULT_STAGE  # as ``qualify assess`` and ``qualify explain``
 
 
 class MyDecisionParams(Schema):

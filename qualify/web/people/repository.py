@@ -54,6 +54,12 @@ class OrmRepository:
     def audit(self, actor: Any, action: str, obj_type: str, obj_id: object, before: Any, after: Any) -> None:
         audit_record(actor, action, obj_type, obj_id, before, after)
 
+    def certificate_holders(self, employee_ids: Collection[str]) -> set[str]:
+        """Which of these people hold a certificate (the reverse relation of the certification app's
+        certificates, by name: people imports nothing of certification)."""
+        return set(Person.objects.filter(employee_id__in=list(employee_ids), certificates__isnull=False)
+                   .values_list("employee_id", flat=True))
+
     def existing(self, employee_ids: Collection[str]) -> Mapping[str, PersonRecord]:
         ids = list(employee_ids)
         found: dict[str, PersonRecord] = {}

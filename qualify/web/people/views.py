@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from qualify.core.decision import Stage
 from qualify.core.standard import Standard, Status
+from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, decide_many, standard_for, today
@@ -114,7 +115,7 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
     person = access.get_person_or_404(request.user, employee_id)
     options = DecisionOptions(request.GET or None)
     as_of: dt.date = options.value("as_of", today())
-    stage = Stage(options.value("stage", Stage.screening.value))
+    stage = Stage(options.value("stage", DEFAULT_STAGE.value))  # as the CLI
     standard = standard_for(person.job_family)
     record = person_record(person)
     decision = standing = None

@@ -43,13 +43,14 @@ class RepositoryBase:
     the rows found by id (``NotFound`` otherwise), and stored files."""
 
     def __init__(self, clock: Callable[[], dt.datetime] | None = None) -> None:
-        self.clock = clock or timezone.now
+        self.clock = clock
 
     def atomic(self) -> AbstractContextManager[Any]:
         return transaction.atomic()
 
     def now(self) -> dt.datetime:
-        return self.clock()
+        """Now, in the deployment's time zone (``TIME_ZONE``): its ``.date()`` is the local date."""
+        return timezone.localtime(self.clock() if self.clock is not None else timezone.now())
 
     def _audit(
         self, actor: Actor, action: str, obj_type: str, obj_id: object, before: Any, after: Any

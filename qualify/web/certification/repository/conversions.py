@@ -150,13 +150,16 @@ def certificate_view(c: m.Certificate) -> CertificateView:
     return CertificateView(
         id=c.pk,
         number=c.number,
-        employee_id=c.person.employee_id,
-        person_name=c.person.name,
+        employee_id=c.holder_employee_id,
+        person_name=c.holder_name,
         level=c.level,
         standard_id=c.standard_id,
         valid_from=c.valid_from,
         valid_until=c.valid_until,
         application_id=c.application_id,
+        unit=c.holder_unit,
+        family=c.job_family,
+        standard_version=c.standard_version,
     )
 
 

@@ -158,12 +158,18 @@ class OutcomeStore(RepositoryBase):
         valid_until: dt.date,
     ) -> CertificateView:
         app = self._application(application_id)
+        person = app.person
         c = m.Certificate.objects.create(
             number=number,
-            person=app.person,
+            person=person,
             application=app,
+            holder_name=person.name,
+            holder_employee_id=person.employee_id,
+            holder_unit=str(person.org_unit) if person.org_unit_id else "",
+            job_family=person.job_family,
             level=level,
             standard_id=standard_id,
+            standard_version=standard_id.rpartition("@")[2],
             valid_from=valid_from,
             valid_until=valid_until,
             issued_by=django_user(actor),
