@@ -128,6 +128,10 @@ class ErrorCode(StrEnum):
     UNKNOWN_USER = "unknown-user"
     PASSWORD_MISMATCH = "password-mismatch"  # noqa: S105  (an error code, not a password)
     WEAK_PASSWORD = "weak-password"  # noqa: S105  (an error code, not a password)
+    REPUBLISH_FIRST = "republish-first"
+    ALREADY_APPEALED = "already-appealed"
+    APPEAL_PANEL_NOT_INDEPENDENT = "appeal-panel-not-independent"
+    BAD_TIME_ZONE = "bad-time-zone"
     # operations: the audit record's checkpoints, backup and restore
     BAD_CHECKPOINT = "bad-checkpoint"
     CANNOT_WRITE = "cannot-write"
@@ -160,11 +164,12 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.FILE_TYPE_REFUSED, ErrorCode.TOO_MANY_FILES, ErrorCode.UPLOADS_TOTAL_TOO_LARGE,
         ErrorCode.BAD_CONFIG, ErrorCode.NO_SECRET, ErrorCode.WEAK_SECRET, ErrorCode.BAD_ROLE,
         ErrorCode.PASSWORD_MISMATCH, ErrorCode.WEAK_PASSWORD, ErrorCode.BAD_CHECKPOINT, ErrorCode.BAD_BACKUP,
-        ErrorCode.BACKUP_ENGINE, ErrorCode.BACKUP_UNSUPPORTED,
+        ErrorCode.BACKUP_ENGINE, ErrorCode.BACKUP_UNSUPPORTED, ErrorCode.BAD_TIME_ZONE,
     ),
     ErrorKind.FORBIDDEN: (
         ErrorCode.FORBIDDEN, ErrorCode.ROLE_MAY_NOT_DO_ACTION, ErrorCode.ASSESSOR_IS_APPLICANT,
         ErrorCode.ASSESSOR_MANAGES_APPLICANT, ErrorCode.PANEL_CONFLICT,
+        ErrorCode.APPEAL_PANEL_NOT_INDEPENDENT,
     ),
     ErrorKind.NOT_FOUND: (
         ErrorCode.NOT_FOUND, ErrorCode.STANDARD_NOT_FOUND, ErrorCode.LEVEL_NOT_FOUND,
@@ -178,7 +183,7 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.RATINGS_INCOMPLETE, ErrorCode.CONSOLIDATION_INCOMPLETE, ErrorCode.NOTHING_TO_PUBLISH,
         ErrorCode.PASSED, ErrorCode.NOT_PASSED, ErrorCode.FROZEN_STANDARD_ALTERED,
         ErrorCode.IMPORT_NOT_APPLICABLE, ErrorCode.PORT_IN_USE, ErrorCode.BACKUP_TARGET_EXISTS,
-        ErrorCode.RESTORE_TARGET_NOT_EMPTY,
+        ErrorCode.RESTORE_TARGET_NOT_EMPTY, ErrorCode.REPUBLISH_FIRST, ErrorCode.ALREADY_APPEALED,
     ),
     ErrorKind.UNAUTHENTICATED: (ErrorCode.UNAUTHENTICATED,),
     ErrorKind.METHOD_NOT_ALLOWED: (ErrorCode.METHOD_NOT_ALLOWED,),

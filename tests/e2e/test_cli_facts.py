@@ -45,7 +45,8 @@ def first_employee(data: Path) -> str:
 
 def test_explain_as_json_shows_every_checks_facts(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", str(data), "--employee", first_employee(data), "--as-of", AS_OF,
-                 "--standard", "service-marketing@2.0", "--format", "json", "--level", "3"]) == 0
+                 "--standard", "service-marketing@2.0", "--format", "json", "--level", "3",
+                 "--stage", "certification"]) == 0
     decided = json.loads(capsys.readouterr().out)
     assert [lv["level"] for lv in decided["levels"]] == [3]
     checks = {c["rule"]: c for c in decided["levels"][0]["checks"]}

@@ -123,7 +123,7 @@ def test_the_migration_fills_the_frozen_fields_of_certificates_issued_before_it(
         valid_until=dt.date(2026, 12, 31),
         issued_at=timezone.now(),
     )
-    migration = importlib.import_module("qualify.web.certification.migrations.0002_certificate_frozen_holder")
+    migration = importlib.import_module("qualify.web.certification.migrations.0003_certificate_frozen_holder")
     migration.fill_from_current_rows(apps, None)
     cert.refresh_from_db()
     assert (cert.holder_name, cert.holder_employee_id, cert.job_family, cert.standard_version) == (

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
-from qualify.web.testing import make_person, make_user
 
 from qualify.core.cycle import PanelChoice, check_consolidation
 from qualify.core.errors import QualifyError
 from qualify.core.text import t
 from qualify.web.certification import models as m
+from tests.support.org import make_person, make_user
 
 MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
 

@@ -86,9 +86,10 @@ def test_the_applicant_and_the_lead_assessor_see_no_decision_before_publication(
             assert 'class="stack checks"' not in page, (who, url)
             assert "The decision appealed" not in page and "申诉所针对的决定" not in page, (who, url)
         assert client.get(f"/api/cycles/applications/{app_id}/decisions").json() == [], who
-    assert opened == {  # the applicant's appeal page, the lead's appeal decision page: no decision on them
+    assert opened == {  # the applicant's appeal page: no decision on it; the review panel's lead decides
+        # no appeal, so the appeal decision page is not theirs to open at all (404)
         "employee": [f"/applications/{app_id}/", f"/applications/{app_id}/appeal/"],
-        "assessor": [f"/applications/{app_id}/", f"/applications/{app_id}/appeal/decide/"],
+        "assessor": [f"/applications/{app_id}/"],
     }
     hr_page = client_for("hr").get(f"/applications/{app_id}/").content.decode()
     assert 'class="stack checks"' in hr_page

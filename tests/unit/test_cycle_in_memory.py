@@ -79,6 +79,8 @@ ACCOUNTS = {  # name: (user id, employee id, roles, HR families)
     "hr": (5, None, {"hr"}, ("mini",)),
     "admin": (6, None, {"admin"}, None),
     "boss": (7, "M001", {"employee", "manager", "assessor"}, ()),
+    "appeal_lead": (8, None, {"assessor"}, ()),  # an appeal panel shares no member with the review panel
+    "appeal_member": (9, None, {"assessor"}, ()),
 }
 MANAGED = {2: {"E001", "E002", "E004"}, 7: {"E001", "E002", "E004"}}  # the unit north and below
 
@@ -248,13 +250,13 @@ def test_a_whole_cycle_runs_from_opening_to_certificate_with_an_appeal_without_a
         cycle.id,
         name="申诉评委组",
         kind="appeal",
-        lead_user_id=people["assessor2"].user_id or 0,
-        member_user_ids=[people["assessor"].user_id or 0],
+        lead_user_id=people["appeal_lead"].user_id or 0,
+        member_user_ids=[people["appeal_member"].user_id or 0],
     )
     svc.assign_appeal_panel(repo, hr, app_id, appeal_panel.id)
     upheld = svc.decide_appeal(
         repo,
-        people["assessor2"],
+        people["appeal_lead"],
         app_id,
         upheld=True,
         passed=True,
@@ -263,9 +265,18 @@ def test_a_whole_cycle_runs_from_opening_to_certificate_with_an_appeal_without_a
     assert upheld.passed is True and upheld.supersedes_id == computed.id
     assert repo.current_decision(app_id) == upheld
 
+    # the changed result is published again, with a notice period of its own, before any certificate
+    with pytest.raises(QualifyError) as early:
+        svc.certify(repo, hr, app_id)
+    assert early.value.code == "republish-first"
+    assert [a.id for a in svc.publish(repo, hr, cycle.id)] == [app_id]
+    with pytest.raises(QualifyError) as in_notice:
+        svc.certify(repo, hr, app_id)
+    assert in_notice.value.code == "notice-not-over"
+    clock.at += dt.timedelta(days=8)
     certificate = svc.certify(repo, hr, app_id)
     assert certificate.number == "MINI-L2-2026-00001"
-    assert (certificate.valid_from, certificate.valid_until) == (dt.date(2026, 11, 28), dt.date(2028, 11, 27))
+    assert (certificate.valid_from, certificate.valid_until) == (dt.date(2026, 12, 6), dt.date(2028, 12, 5))
     assert repo.person("E001").current_level == 2
     assert [d.kind for d in repo.decisions(app_id)] == ["computed", "appeal"]
     assert repo.decisions(app_id)[0].passed is False  # the first decision is kept as it was
@@ -303,7 +314,7 @@ def test_a_passed_application_is_certified_only_after_the_notice_period(
     with pytest.raises(QualifyError) as late:
         svc.appeal(repo, people["employee"], app_id, "too late")
     assert late.value.code == "appeal-outside-notice"
-    assert svc.finish(repo, hr, cycle.id) == {"certified": 1, "closed": 0}
+    assert svc.finish(repo, hr, cycle.id) == {"certified": 1, "closed": 0, "in_notice": 0, "to_publish": 0}
     assert repo.application(app_id).state is ApplicationState.certified
 
 

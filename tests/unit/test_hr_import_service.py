@@ -60,6 +60,9 @@ class FakeStore:
     def now(self) -> dt.datetime:
         return dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC)
 
+    def certificate_holders(self, employee_ids: Any) -> set[str]:
+        return set()
+
     def existing(self, employee_ids: Collection[str]) -> Mapping[str, PersonRecord]:
         return {i: self.people[i] for i in employee_ids if i in self.people}
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.utils.translation import get_language
-
 from qualify.core.cycle import STATE_LABELS, ApplicationState, AssignmentState, CycleState, State
 from qualify.core.text import Lang
 from qualify.services.standards import list_standards
+from qualify.web.language import lang
 
 
 def reader_lang() -> Lang:
-    return "en" if (get_language() or "").startswith("en") else "zh"
+    return lang()
 
 
 def family_name(code: str) -> str:
