@@ -109,11 +109,11 @@ def run_gunicorn(options: dict[str, Any]) -> None:
             return application
 
     sys.argv = sys.argv[:1]  # gunicorn reads sys.argv; the options above are all it should see
-    _no_server_banner()
+    no_server_banner()
     Application().run()
 
 
-def _no_server_banner() -> None:
+def no_server_banner() -> None:
     """Answers carry no ``Server:`` header naming the software and its version.
 
     gunicorn has no setting for it: its responses write the header in ``default_headers``, whose

@@ -11,3 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualify.web.settings")
 os.environ.setdefault("QUALIFY_MODE", "serve")
 
 application = get_wsgi_application()
+
+# Under gunicorn (qualify serve, qualify demo, or gunicorn run by hand), answers name no server software.
+from qualify.web.server import no_server_banner  # noqa: E402  (after Django is set up)
+
+no_server_banner()
