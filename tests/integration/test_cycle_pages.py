@@ -311,7 +311,7 @@ def test_the_api_runs_the_steps_with_the_same_permissions_and_reports_a_conflict
         ).json()["state"]
         == "in_review"
     )
-    sheet = c["assessor"].get("/api/cycles/assignments").json()[0]["id"]
+    sheet = c["assessor"].get("/api/cycles/assignments").json()["items"][0]["id"]
     first = (
         c["assessor"]
         .put(
@@ -358,7 +358,8 @@ def test_the_lead_consolidates_through_the_api_with_a_plain_json_body(world: dic
     )
     ratings = {"talk-prep": "meets", "talk-delivery": "meets", "reporting": "exceeds"}
     for who in ("assessor", "assessor2"):
-        sheet = next(a for a in c[who].get("/api/cycles/assignments").json() if a["application_id"] == app_id)
+        sheets = c[who].get("/api/cycles/assignments").json()["items"]
+        sheet = next(a for a in sheets if a["application_id"] == app_id)
         for element, rating in ratings.items():
             c[who].put(
                 f"/api/cycles/assignments/{sheet['id']}/scores/{element}",
