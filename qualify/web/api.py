@@ -23,6 +23,7 @@ from ninja.security import HttpBearer, SessionAuth
 from qualify.core.errors import ErrorCode, QualifyError
 from qualify.web.accounts.errors import csrf_failure, error_response, response_for
 from qualify.web.accounts.tokens import user_for_key
+from qualify.web.observability import report_error
 from qualify.web.pagination import EarlyResponse
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ def _early(request: HttpRequest, exc: EarlyResponse) -> HttpResponse:
 @api.exception_handler(Exception)
 def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s", request.path)
+    report_error(exc, request)
     return error_response(request, ErrorCode.INTERNAL_ERROR)
 
 

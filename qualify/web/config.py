@@ -81,6 +81,9 @@ class _ConfigFileSource(PydanticBaseSettingsSource):
         return {name: values[name] for name in self.settings_cls.model_fields if values.get(name, "") != ""}
 
 
+DOTTED_PATH = r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)?$"
+
+
 class QualifySettings(BaseSettings):
     """Every setting of the web app, by its variable name (README: Configuration)."""
 
@@ -118,6 +121,9 @@ class QualifySettings(BaseSettings):
     DEFAULT_FROM_EMAIL: str = "qualify@localhost"
     QUALIFY_LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     QUALIFY_ACCESS_LOG: bool = True
+    QUALIFY_LOG_FORMAT: Literal["text", "json"] = "text"
+    QUALIFY_ERROR_HOOK: str = Field(default="", pattern=DOTTED_PATH)  # package.module.callable
+    QUALIFY_WORKER_STALE_SECONDS: int = Field(default=60, ge=10)
     QUALIFY_FORWARDED_ALLOW_IPS: str = "127.0.0.1"
 
     @field_validator("QUALIFY_MODE", mode="before")

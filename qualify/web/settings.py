@@ -18,7 +18,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from qualify.web import config
+from qualify.web import config, observability
 
 # Django's generic classes (ModelAdmin[Model], ModelForm[Model] …) may be subscripted at run time,
 # as their type stubs (django-stubs) declare them.
@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qualify.web.observability.RequestIdMiddleware",  # first: every log line of a request has its id
     "django.middleware.security.SecurityMiddleware",
     "qualify.web.accounts.errors.ErrorShapeMiddleware",  # a bare 405 gets the one error shape
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qualify.web.nul.RefuseNulMiddleware",  # before anything reads a value (or the user) into a query
     "qualify.web.accounts.middleware.ProfileLanguageMiddleware",
     "qualify.web.accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -259,12 +261,12 @@ EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.QUALIFY_LOG_LEVEL},
-}
+# Every line carries the request's id (X-Request-ID); QUALIFY_LOG_FORMAT=json writes JSON lines.
+LOGGING = observability.logging_config(ENV.QUALIFY_LOG_LEVEL, ENV.QUALIFY_LOG_FORMAT)
+# A dotted path to a callable ``hook(exception, request_id)`` called on every server error.
+QUALIFY_ERROR_HOOK = ENV.QUALIFY_ERROR_HOOK
+# A worker silent for longer is dead: /healthz says so, and its running screening run is failed.
+QUALIFY_WORKER_STALE_SECONDS = ENV.QUALIFY_WORKER_STALE_SECONDS
 
 # --- the API ------------------------------------------------------------------------------------
 
