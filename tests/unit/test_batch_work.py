@@ -12,14 +12,13 @@ from qualify.core.cycle import ApplicationState, PanelChoice
 from qualify.core.errors import NotFound, QualifyError
 from qualify.services import certification as svc
 from qualify.services.certification.memory import MemoryCertificationRepository
-from tests.unit.test_cycle_in_memory import (  # noqa: F401 (fixtures)
+from tests.unit.test_cycle_in_memory import (
     ACCOUNTS,
     ALL_MEET,
     E001,
     MANAGED,
     PEOPLE,
     Clock,
-    clock,
     open_cycle,
     scored,
     submitted_application,
@@ -34,6 +33,11 @@ E005 = replace(
     evidence=(),
 )
 MORE = {**ACCOUNTS, "colleague": (10, "E005", {"employee"}, ())}
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
@@ -78,7 +82,9 @@ def test_a_dry_run_lists_who_would_get_the_panel_and_who_not_and_changes_nothing
     panel_id = panel(repo, people, cycle.id)
     audit, notices = len(repo.audit), len(repo.notices)
 
-    preview = svc.run_batch(repo, people["hr"], cycle.id, "assign_panel", [submitted, draft], panel_id=panel_id)
+    preview = svc.run_batch(
+        repo, people["hr"], cycle.id, "assign_panel", [submitted, draft], panel_id=panel_id
+    )
 
     assert preview.dry_run is True
     assert [line.application.id for line in preview.done] == [submitted]

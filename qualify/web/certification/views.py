@@ -292,7 +292,16 @@ def apply(request: HttpRequest, cycle_id: int) -> HttpResponse:
     nominate = "manager" in me.roles or bool(me.roles & {"hr", "admin"})
     current = r.person(me.employee_id).current_level if me.employee_id else 0
     default = svc.rules.default_target_level(current, c.levels)
-    form = ApplyForm(request.POST or None, levels=list(c.levels), default=default, nominate=nominate)
+    asked = request.GET.get("level", "")  # re-certification links name the certificate's level
+    if asked.isdigit() and int(asked) in c.levels:
+        default = int(asked)
+    form = ApplyForm(
+        request.POST or None,
+        levels=list(c.levels),
+        default=default,
+        nominate=nominate,
+        initial={"employee_id": request.GET.get("employee", "")[:64]} if nominate else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         made = attempt(

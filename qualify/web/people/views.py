@@ -18,6 +18,7 @@ from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide, decide_many, standard_for, today
 from qualify.web.people.forms import DecisionOptions, PeopleFilter
+from qualify.web.people.history import history
 from qualify.web.people.models import OrgUnit, Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
 from qualify.web.people.standings import stored
@@ -149,4 +150,5 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
                       standard.level(decision.current_level + 1) else None,
         "snapshots": snapshots,
         "is_self": access.own_person(request.user) == person,
+        "history": history(person, request.user),
     })
