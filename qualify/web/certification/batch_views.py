@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Role
@@ -148,7 +148,7 @@ def applications_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
         [
             "#",
             _("Employee ID"),
-            _("Name"),
+            pgettext("person", "Name"),
             _("Current level"),
             _("Target level"),
             _("State"),

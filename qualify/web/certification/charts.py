@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
-LABEL = 150  # the label column
-VALUE = 56  # room for the figure after a bar
-BAR = 20
-GAP = 8
+WIDTH = 360  # about the width a chart gets on the page, so that its 12 px text stays 12 px
+LABEL = 92  # the label column
+VALUE = 34  # room for the figure after a bar
+BAR = 18
+GAP = 7
 
 
 def bar_chart(
@@ -44,7 +44,7 @@ def bar_chart(
     for i, label in enumerate(labels):
         parts.append(
             f'<text x="{LABEL - 6}" y="{y + per_row / 2 + 4:.0f}" text-anchor="end">'
-            f"{escape(label[:18])}</text>"
+            f"{escape(label[:9])}</text>"
         )
         if stacked or len(series) == 1:
             x = float(LABEL)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qualify.formats.table_xlsx import Table, table_workbook
 from qualify.web.accounts import access
@@ -32,16 +33,16 @@ def _charts(request: HttpRequest) -> tuple[list[dict[str, Any]], Any]:
     levels = sorted(set(people.values_list("current_level", flat=True).distinct().order_by()))
     offered = sorted(set(cycle.levels or [])) if cycle is not None else [lv for lv in levels if lv > 0]
     stages = {
-        "eligible": _("eligible"),
-        "applied": _("applied"),
-        "decided": _("decided"),
-        "certified": _("certified"),
+        "eligible": pgettext("overview", "eligible"),
+        "applied": pgettext("overview", "applied"),
+        "decided": pgettext("overview", "decided"),
+        "certified": pgettext("overview", "certified"),
     }
     ratings = {
-        "exceeds": _("exceeds"),
-        "meets": _("meets"),
-        "partial": _("partial"),
-        "not_met": _("not met"),
+        "exceeds": pgettext("rating", "exceeds"),
+        "meets": pgettext("rating", "meets"),
+        "partial": pgettext("rating", "partial"),
+        "not_met": pgettext("rating", "not met"),
     }
     level_name = {str(lv): (_("no level") if lv == 0 else _("level %(n)d") % {"n": lv}) for lv in levels}
     figures: list[tuple[reports.Series, str, str, str, dict[str, str], bool]] = [
@@ -59,7 +60,7 @@ def _charts(request: HttpRequest) -> tuple[list[dict[str, Any]], Any]:
             _("Eligible: the cycle's screening found the level or a higher one open to them. "
               "Certified: they hold a valid certificate of the level."),
             _("Level"),
-            {"eligible": _("eligible"), "certified": _("certified")},
+            {"eligible": stages["eligible"], "certified": stages["certified"]},
             False,
         ),
         (
@@ -67,7 +68,7 @@ def _charts(request: HttpRequest) -> tuple[list[dict[str, Any]], Any]:
             _("The cycle's funnel"),
             _("Eligible in the screening → applied (submitted) → decided → certified."),
             _("Stage"),
-            {"people": _("people")},
+            {"people": pgettext("overview", "people")},
             False,
         ),
         (
@@ -83,7 +84,7 @@ def _charts(request: HttpRequest) -> tuple[list[dict[str, Any]], Any]:
             _("Certificates expiring by month"),
             _("Certificates whose last valid day falls in the month, for the next twelve months."),
             _("Month"),
-            {"certificates": _("certificates")},
+            {"certificates": pgettext("overview", "certificates")},
             False,
         ),
     ]

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qualify.core.errors import NotFound
 from qualify.formats.table_xlsx import Table, table_workbook
@@ -66,7 +67,7 @@ def publication_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
     table = Table(
         _("Publication list"),
-        [_("Name"), _("Unit"), _("Level"), _("Result"), _("Notice window")],
+        [pgettext("person", "Name"), _("Unit"), _("Level"), _("Result"), _("Notice window")],
         [
             [row.name, row.unit, row.level, result_name(row.passed), window(row)]
             for row in reports.publication_rows(cycle.id, lang())

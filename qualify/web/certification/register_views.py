@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qualify.core.cycle import expiry
 from qualify.formats.table_xlsx import Table, table_workbook
@@ -95,7 +96,7 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
         [
             _("Number"),
             _("Employee ID"),
-            _("Name"),
+            pgettext("person", "Name"),
             _("Organisation unit"),
             _("Job family"),
             _("Level"),
