@@ -240,3 +240,20 @@ def test_the_overview_draws_five_charts_with_table_twins_counted_in_the_database
     assert funnel["applied"] == 1 and funnel["decided"] == 1 and funnel["certified"] == 0
     month = (timezone.localdate() + dt.timedelta(days=40)).strftime("%Y-%m")
     assert {r[0]: r[1] for r in sheets["Certificates expiring by month"][1:]}[month] == 1
+
+
+@pytest.mark.django_db
+def test_the_api_previews_a_batch_by_default_and_does_it_when_asked(
+    world: dict[str, Any], repo: DjangoRepository, client_for: Any
+) -> None:
+    cycle, first, second = world["cycle"], world["first"], world["second"]
+    url = f"/api/cycles/{cycle.id}/batch"
+    body = {"action": "decide", "application_ids": [first, second]}
+    preview = client_for("hr").post(url, body, content_type="application/json").json()
+    assert preview["dry_run"] is True and preview["done"] == 0 and preview["refused"] == 2
+    assert {line["error"]["code"] for line in preview["lines"]} == {"action-not-allowed-in-state"}
+    empty = client_for("hr").post(url, {**body, "application_ids": []}, content_type="application/json")
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "batch-empty"
+    outsider = client_for("employee").post(url, body, content_type="application/json")
+    assert outsider.status_code == 404
+    assert repo.application(first).state is ApplicationState.submitted
