@@ -56,7 +56,8 @@ def test_hr_assigns_a_panel_to_selected_applications_and_reads_the_register_over
     login("hr")
     page.set_viewport_size({"width": 1440, "height": 900})
     page.goto(f"{live_server.url}/cycles/{cycle.id}/")
-    page.check(f"input[name=ids][value='{first}']")
+    page.check("input[data-select-all]")  # the "select all" box (a static script) ticks every row
+    assert page.is_checked(f"input[name=ids][value='{first}']")
     page.select_option("select[name=action]", "assign_panel")
     page.select_option("select[name=panel]", str(panel.id))
     page.click("button[data-action=batch-preview]")

@@ -206,6 +206,8 @@ def test_everyone_sees_the_publication_list_with_only_its_columns_and_the_applic
     own = english(client_for("employee")).get(f"/cycles/{cycle.id}/publication/").content.decode()
     assert f"/applications/{app_id}/appeal/" in own
     assert Client().get(f"/cycles/{cycle.id}/publication/").status_code == 302  # log in first
+    cycle_page = client_for("assessor").get(f"/cycles/{cycle.id}/").content.decode()
+    assert f"/cycles/{cycle.id}/publication/" in cycle_page  # the cycle's page links to it
 
     rows = read_table(english(client_for("manager")).get(f"/cycles/{cycle.id}/publication.xlsx").content)
     assert rows[0] == ["Name", "Unit", "Level", "Result", "Notice window"]

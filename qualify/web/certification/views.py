@@ -168,6 +168,7 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
         context["finishable"] = c.state is CycleState.notice
     else:
         context["applications"] = [_row(a) for a in svc.applications_for(r, me, c.id)]
+    context["has_publication"] = m.Publication.objects.filter(cycle_id=c.id).exists()
     context["may_apply"] = c.state is CycleState.open and me.employee_id is not None
     context["may_nominate"] = c.state is CycleState.open and "manager" in me.roles
     return render(request, "certification/cycle.html", context)
