@@ -34,14 +34,15 @@ def _width(values: Sequence[Any]) -> int:
 
 
 def table_workbook(tables: Sequence[Table]) -> bytes:
-    """The workbook of ``tables`` as bytes (rows past Excel's limit go on in a sheet ``TITLE 2``)."""
+    """The workbook of ``tables`` as bytes (rows past Excel's limit go on in a sheet ``TITLE 2``).
+    Written in openpyxl's write-only mode: a row at a time, so a register of 200,000 rows fits."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=False)
-    for sheet in list(workbook.worksheets):  # the empty default sheet
-        workbook.remove(sheet)
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
     for table in tables:
         rows = [[neutralise(v) for v in row] for row in table.rows]
         chunk = EXCEL_MAX_ROWS - 1
@@ -49,18 +50,20 @@ def table_workbook(tables: Sequence[Table]) -> bytes:
         for number, part in enumerate(parts, start=1):
             title = table.title if number == 1 else f"{table.title} {number}"
             sheet = workbook.create_sheet(title[:31])
-            sheet.append(list(table.header))
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for row in part:
-                sheet.append(row)
+            for index, name in enumerate(table.header, start=1):
+                column = [name, *(r[index - 1] for r in part[:200] if len(r) >= index)]
+                sheet.column_dimensions[get_column_letter(index)].width = _width(column)
             sheet.freeze_panes = "A2"
             if table.header:
-                last = get_column_letter(len(table.header))
-                sheet.auto_filter.ref = f"A1:{last}{len(part) + 1}"
-                for index, name in enumerate(table.header, start=1):
-                    column = [name, *(r[index - 1] for r in part[:200] if len(r) >= index)]
-                    sheet.column_dimensions[get_column_letter(index)].width = _width(column)
+                sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{len(part) + 1}"
+            header = []
+            for name in table.header:
+                cell = WriteOnlyCell(sheet, value=name)
+                cell.font = bold
+                header.append(cell)
+            sheet.append(header)
+            for row in part:
+                sheet.append(row)
     with tempfile.TemporaryDirectory(prefix="qualify-xlsx-") as folder:
         path = Path(folder) / "table.xlsx"
         save_workbook(workbook, path)
