@@ -259,3 +259,19 @@ def test_the_api_previews_a_batch_by_default_and_does_it_when_asked(
     outsider = client_for("employee").post(url, body, content_type="application/json")
     assert outsider.status_code == 404
     assert repo.application(first).state is ApplicationState.submitted
+
+
+@pytest.mark.django_db
+def test_the_people_list_and_the_expiring_certificates_export_what_the_page_lists(
+    org: Any, client_for: Any
+) -> None:
+    certificate(org, "E002", "MINI-L2-2025-00001", 2, timezone.localdate() + dt.timedelta(days=30))
+    hr = english(client_for("hr"))
+    people = read_table(hr.get("/people/?format=xlsx&q=E00").content)
+    assert people[0][:2] == ["Employee ID", "Name"]
+    assert sorted(r[0] for r in people[1:]) == ["E001", "E002", "E003"]  # E004 is another family's
+    managed = read_table(english(client_for("manager")).get("/people/?format=xlsx").content)
+    assert sorted(r[0] for r in managed[1:]) == ["E001", "E002", "E004", "M001"]  # north and below
+    assert client_for("employee").get("/people/?format=xlsx").status_code == 404
+    expiring = read_table(hr.get("/certificates/expiring/?days=90&format=xlsx").content)
+    assert [r[0] for r in expiring[1:]] == ["MINI-L2-2025-00001"]

@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 
 from qualify.core.cycle import Role
 from qualify.core.errors import NotFound
-from qualify.formats.table_xlsx import Table, table_workbook
+from qualify.formats.table_xlsx import Table
 from qualify.services import certification as svc
 from qualify.web.accounts.errors import message_of
 from qualify.web.certification.common import STATE_CSS, actor, attempt, repo, state_name
 from qualify.web.certification.forms import BatchForm
+from qualify.web.exports import xlsx_response
 
 MAX_REFUSALS_SHOWN = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def hr_cycle_or_404(request: HttpRequest, cycle_id: int) -> svc.CycleView:
@@ -36,18 +36,6 @@ def hr_cycle_or_404(request: HttpRequest, cycle_id: int) -> svc.CycleView:
     if not svc.roles_for_cycle(actor(request), cycle) & {Role.hr, Role.admin}:
         raise Http404("no such cycle")
     return cycle
-
-
-def xlsx_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 ACTION_NAMES = {
@@ -169,4 +157,4 @@ def applications_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
             for a in apps
         ],
     )
-    return xlsx_response(table_workbook([table]), f"{cycle.name}-{_('applications')}.xlsx")
+    return xlsx_response([table], f"{cycle.name}-{_('applications')}.xlsx")

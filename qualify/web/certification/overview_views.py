@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from qualify.formats.table_xlsx import Table, table_workbook
+from qualify.formats.table_xlsx import Table
 from qualify.web.accounts import access
 from qualify.web.certification import reports
-from qualify.web.certification.batch_views import xlsx_response
 from qualify.web.certification.charts import bar_chart
+from qualify.web.exports import xlsx_response
 from qualify.web.language import lang
 
 
@@ -133,4 +133,4 @@ def overview_xlsx(request: HttpRequest) -> HttpResponse:
         raise Http404("not found")
     charts, _cycle = _charts(request)
     tables = [Table(str(c["title"]), c["header"], c["rows"]) for c in charts]
-    return xlsx_response(table_workbook(tables), f"{_('overview')}.xlsx")
+    return xlsx_response(tables, f"{_('overview')}.xlsx")

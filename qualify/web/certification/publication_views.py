@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from qualify.core.errors import NotFound
-from qualify.formats.table_xlsx import Table, table_workbook
+from qualify.formats.table_xlsx import Table
 from qualify.services import certification as svc
 from qualify.web.certification import reports
-from qualify.web.certification.batch_views import xlsx_response
 from qualify.web.certification.common import actor, repo
+from qualify.web.exports import xlsx_response
 from qualify.web.language import lang
 
 
@@ -73,4 +73,4 @@ def publication_xlsx(request: HttpRequest, cycle_id: int) -> HttpResponse:
             for row in reports.publication_rows(cycle.id, lang())
         ],
     )
-    return xlsx_response(table_workbook([table]), f"{cycle.name}-{_('publication-list')}.xlsx")
+    return xlsx_response([table], f"{cycle.name}-{_('publication-list')}.xlsx")

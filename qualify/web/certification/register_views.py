@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from qualify.core.cycle import expiry
-from qualify.formats.table_xlsx import Table, table_workbook
+from qualify.formats.table_xlsx import Table
 from qualify.web.accounts import access
 from qualify.web.certification import reports
-from qualify.web.certification.batch_views import xlsx_response
+from qualify.web.exports import xlsx_response
 from qualify.web.people.models import OrgUnit
 
 PAGE = 50
@@ -121,4 +121,4 @@ def register_xlsx(request: HttpRequest) -> HttpResponse:
             for c in found.iterator(chunk_size=2000)
         ),
     )
-    return xlsx_response(table_workbook([table]), f"{_('certificate-register')}-{today.isoformat()}.xlsx")
+    return xlsx_response([table], f"{_('certificate-register')}-{today.isoformat()}.xlsx")
