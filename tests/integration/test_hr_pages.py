@@ -275,3 +275,17 @@ def test_the_people_list_and_the_expiring_certificates_export_what_the_page_list
     assert client_for("employee").get("/people/?format=xlsx").status_code == 404
     expiring = read_table(hr.get("/certificates/expiring/?days=90&format=xlsx").content)
     assert [r[0] for r in expiring[1:]] == ["MINI-L2-2025-00001"]
+
+
+@pytest.mark.django_db
+@flow.LOCAL_TIMES
+def test_the_register_counts_validity_in_china_time_at_half_past_midnight_too(
+    org: Any, client_for: Any, monkeypatch: pytest.MonkeyPatch, local_time: dt.time
+) -> None:
+    flow.freeze_local(monkeypatch, flow.DAY, local_time)
+    certificate(org, "E002", "MINI-L2-2024-00001", 2, flow.DAY)  # its last valid day is today
+    certificate(org, "E003", "MINI-L2-2024-00002", 2, flow.DAY - dt.timedelta(days=1))  # ended yesterday
+    hr = english(client_for("hr"))
+    assert "MINI-L2-2024-00001" in hr.get("/certificates/?status=expiring").content.decode()
+    expired = hr.get("/certificates/?status=expired").content.decode()
+    assert "MINI-L2-2024-00002" in expired and "MINI-L2-2024-00001" not in expired
