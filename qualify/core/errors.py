@@ -142,6 +142,8 @@ class ErrorCode(StrEnum):
     RESTORE_TARGET_NOT_EMPTY = "restore-target-not-empty"
     BACKUP_FAILED = "backup-failed"
     TOOL_MISSING = "tool-missing"
+    # notifications: group robots (webhooks)
+    WEBHOOK_URL_REFUSED = "webhook-url-refused"
 
     @property
     def kind(self) -> ErrorKind:
@@ -165,6 +167,7 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.BAD_CONFIG, ErrorCode.NO_SECRET, ErrorCode.WEAK_SECRET, ErrorCode.BAD_ROLE,
         ErrorCode.PASSWORD_MISMATCH, ErrorCode.WEAK_PASSWORD, ErrorCode.BAD_CHECKPOINT, ErrorCode.BAD_BACKUP,
         ErrorCode.BACKUP_ENGINE, ErrorCode.BACKUP_UNSUPPORTED, ErrorCode.BAD_TIME_ZONE,
+        ErrorCode.WEBHOOK_URL_REFUSED,
     ),
     ErrorKind.FORBIDDEN: (
         ErrorCode.FORBIDDEN, ErrorCode.ROLE_MAY_NOT_DO_ACTION, ErrorCode.ASSESSOR_IS_APPLICANT,
