@@ -308,7 +308,7 @@ def notify_expiring(
                                message_en=f"--today {today}: not a date (YYYY-MM-DD)",
                                message_zh=f"--today {today}：不是日期（YYYY-MM-DD）") from None
     counts = send_reminders(day)
-    _say(", ".join(f"{event}: {n}" for event, n in counts.items()))
+    typer.echo(", ".join(f"{event}: {n}" for event, n in counts.items()))
 
 
 # --- accounts -------------------------------------------------------------------------------------------

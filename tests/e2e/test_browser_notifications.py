@@ -12,6 +12,7 @@ import pytest
 
 from qualify.services.certification.values import Notice
 from qualify.web.notifications.dispatch import dispatch
+from qualify.web.notifications.models import Webhook
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +76,16 @@ def test_at_390_px_the_bell_and_its_count_stay_in_the_header(
     page.goto(f"{live_server.url}/notifications/preferences/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "preferences-390.png")
-    page.goto(f"{live_server.url}/notifications/webhooks/")
+    Webhook.objects.create(name="认证工作群", platform="dingtalk", family="mini", secret="SECsecret",
+                           events=["publication-started", "appeal-filed"],
+                           url="https://oapi.dingtalk.com/robot/send?access_token=tok")
+    page.goto(f"{live_server.url}/notifications/")
+    page.click(".toolbar >> text=群机器人")
+    page.wait_for_load_state()
+    assert page.url.endswith("/notifications/webhooks/")
+    listed = page.locator("main table").inner_text()
+    assert "认证工作群" in listed and "钉钉" in listed and "已加签" in listed
+    content = page.content()
+    assert "SECsecret" not in content and "access_token=tok" not in content
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "webhooks-390.png")

@@ -194,3 +194,89 @@ def test_an_expiring_certificate_is_reminded_once_however_often_the_command_runs
     assert told == ["employee", "hr"]
     note = Notification.objects.filter(user=emails["employee"]).get()
     assert note.values["date"] == "2027-02-02" and note.link == "/certificates/MINI-L2-20270202/"
+
+
+SHANGHAI_0030 = dt.datetime(2026, 12, 3, 16, 30, tzinfo=dt.UTC)  # 2026-12-04 00:30 in China
+
+
+def cycle_with_application(org: Any, app_state: str, **cycle: Any) -> tuple[m.Cycle, m.Application]:
+    values = {"name": "2026 冬季认证", "family": "mini", "standard_id": "mini@1.0", "standard_text": "{}",
+              "standard_sha256": "0" * 64, "state": "published", "opens_on": dt.date(2026, 11, 1),
+              "closes_on": dt.date(2026, 11, 30), "as_of": dt.date(2026, 11, 26), "levels": [2]}
+    values.update(cycle)
+    made = m.Cycle.objects.create(**values)
+    app = m.Application.objects.create(cycle=made, person=org.people["E001"], current_level=1, target_level=2,
+                                       state=app_state)
+    return made, app
+
+
+def test_at_0030_china_time_a_notice_whose_last_local_day_is_today_is_reminded(
+    org: Any, emails: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cycle, app = cycle_with_application(org, "published")
+    zone = timezone.get_current_timezone()
+    # published on 11-27 with 7 days: the notice ends at local midnight after 12-04
+    ends = dt.datetime(2026, 12, 5, tzinfo=zone)
+    app.publication = m.Publication.objects.create(cycle=cycle, published_at=ends - dt.timedelta(days=8),
+                                                   ends_at=ends)
+    app.save()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: SHANGHAI_0030)  # the UTC date is still 12-03
+    assert send_reminders()["publication-ending"] == 1  # the default day is the local 12-04
+    assert send_reminders()["publication-ending"] == 0
+    note = Notification.objects.get(user=emails["employee"], event="publication-ending")
+    assert note.values["date"] == "2026-12-04" and note.link == f"/cycles/{cycle.pk}/"
+    assert Notification.objects.filter(user=emails["hr"], event="publication-ending").exists()
+
+
+def test_a_notice_ending_later_than_tomorrow_is_not_reminded_yet(org: Any, emails: dict[str, Any]) -> None:
+    cycle, app = cycle_with_application(org, "published")
+    ends = dt.datetime(2026, 12, 8, tzinfo=timezone.get_current_timezone())
+    app.publication = m.Publication.objects.create(cycle=cycle, published_at=ends - dt.timedelta(days=8),
+                                                   ends_at=ends)
+    app.save()
+    assert send_reminders(dt.date(2026, 12, 4))["publication-ending"] == 0
+    assert send_reminders(dt.date(2026, 12, 6))["publication-ending"] == 1
+
+
+def test_an_open_score_sheet_after_the_applications_closed_is_reminded_once_a_week(
+    org: Any, emails: dict[str, Any]
+) -> None:
+    cycle, app = cycle_with_application(org, "in_review", state="in_review")
+    panel = m.Panel.objects.create(cycle=cycle, name="评委组", lead=emails["assessor"])
+    m.Assignment.objects.create(application=app, panel=panel, assessor=emails["assessor"], is_lead=True)
+    assert send_reminders(dt.date(2026, 11, 30))["sheet-due"] == 0  # the last day to apply
+    assert send_reminders(dt.date(2026, 12, 1))["sheet-due"] == 1
+    assert send_reminders(dt.date(2026, 12, 2))["sheet-due"] == 0  # the same week
+    assert send_reminders(dt.date(2026, 12, 8))["sheet-due"] == 1
+    note = Notification.objects.filter(user=emails["assessor"], event="sheet-due").first()
+    assert note is not None and note.link == f"/applications/{app.pk}/score/"
+
+
+def test_the_cron_command_reports_what_it_sent_and_refuses_a_bad_date(
+    org: Any, emails: dict[str, Any], monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from qualify.cli.main import main
+
+    certificate(org.people["E001"], dt.date(2027, 1, 10))
+
+    def run(*args: str) -> int:
+        try:
+            return main(list(args))
+        except SystemExit as done:
+            return int(done.code or 0)
+
+    assert run("notify-expiring", "--today", "2026-12-04") == 0
+    assert "certificate-expiring: 1" in capsys.readouterr().out
+    assert run("notify-expiring", "--today", "2026-12-04") == 0
+    assert "certificate-expiring: 0" in capsys.readouterr().out
+    assert run("notify-expiring", "--today", "12/04") == 2
+    assert "bad-date" in capsys.readouterr().err
+
+
+def test_the_background_worker_sends_the_outbox_between_screening_runs(emails: dict[str, Any]) -> None:
+    from qualify.web.screening.worker import run_worker
+
+    dispatch(appeal_filed())
+    assert run_worker(once=True) == 0  # no screening run was waiting
+    assert [msg.to for msg in mail.outbox] == [["hr@example.com"]]
+    assert OutboxMessage.objects.get().status == "sent"

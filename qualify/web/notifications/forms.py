@@ -55,6 +55,12 @@ class WebhookForm(forms.ModelForm):
             self.fields["family"] = forms.ChoiceField(label=_("job family"),
                                                       choices=[(f, f) for f in families])
 
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data.get("secret", "")
+        if not secret and self.instance.pk:
+            return self.instance.secret  # never shown again: an empty field keeps the one saved
+        return secret
+
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         try:

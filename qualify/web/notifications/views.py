@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qualify.web.accounts import access
 from qualify.web.accounts.audit import record, snapshot
+from qualify.web.language import lang
 from qualify.web.notifications.context import uid
 from qualify.web.notifications.events import EVENTS
 from qualify.web.notifications.events import render as render_event
@@ -40,6 +41,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {
         "page": page, "rows": [shown(n) for n in page.object_list], "only_unread": only_unread,
+        "robots": access.is_hr(request.user),
     })
 
 
@@ -109,8 +111,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     recent = (OutboxMessage.objects.filter(webhook__in=hooks).select_related("webhook")
               .order_by("-id")[:20])
     return render(request, "notifications/webhooks.html", {
-        "form": form, "hooks": [{"hook": h, "events": [EVENTS[e].label for e in h.events if e in EVENTS]}
-                                for h in hooks],
+        "form": form, "hooks": [{"hook": h, "events": ("、" if lang() == "zh" else ", ").join(
+            str(EVENTS[e].label) for e in h.events if e in EVENTS)} for h in hooks],
         "recent": recent,
     })
 
