@@ -132,6 +132,8 @@ class ErrorCode(StrEnum):
     ALREADY_APPEALED = "already-appealed"
     APPEAL_PANEL_NOT_INDEPENDENT = "appeal-panel-not-independent"
     BAD_TIME_ZONE = "bad-time-zone"
+    MANAGER_OPINION_REQUIRED = "manager-opinion-required"
+    MANAGER_OPINION_OFF = "manager-opinion-off"
     # operations: the audit record's checkpoints, backup and restore
     BAD_CHECKPOINT = "bad-checkpoint"
     CANNOT_WRITE = "cannot-write"
@@ -184,6 +186,7 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.PASSED, ErrorCode.NOT_PASSED, ErrorCode.FROZEN_STANDARD_ALTERED,
         ErrorCode.IMPORT_NOT_APPLICABLE, ErrorCode.PORT_IN_USE, ErrorCode.BACKUP_TARGET_EXISTS,
         ErrorCode.RESTORE_TARGET_NOT_EMPTY, ErrorCode.REPUBLISH_FIRST, ErrorCode.ALREADY_APPEALED,
+        ErrorCode.MANAGER_OPINION_REQUIRED, ErrorCode.MANAGER_OPINION_OFF,
     ),
     ErrorKind.UNAUTHENTICATED: (ErrorCode.UNAUTHENTICATED,),
     ErrorKind.METHOD_NOT_ALLOWED: (ErrorCode.METHOD_NOT_ALLOWED,),

@@ -26,9 +26,11 @@ from qualify.services.certification.values import Actor, ApplicationView, CycleV
 
 
 def decision_record(repo: CertificationRepository, app: ApplicationView, cycle: CycleView) -> PersonRecord:
-    """The person's record as the cycle's decision sees it: their HR record, plus the application's
-    evidence, with the panel's consolidated ratings as the only ratings at the target level."""
+    """The person's record as the cycle's decision sees it: their record (HR data and the evidence
+    they entered with any application), plus the application's evidence not yet in it, with the
+    panel's consolidated ratings as the only ratings at the target level."""
     record = repo.person_record(app.employee_id)
+    known = {e.evidence_id for e in record.evidence}
     extra = tuple(
         EvidenceRecord(
             employee_id=app.employee_id,
@@ -44,6 +46,7 @@ def decision_record(repo: CertificationRepository, app: ApplicationView, cycle: 
             note=ev.item.note,
         )
         for ev in repo.evidence(app.id)
+        if not ev.record_id or ev.record_id not in known
     )
     panel = tuple(
         RatingRecord(

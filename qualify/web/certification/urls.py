@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from qualify.web.certification import application_views, outcome_views, scoring_views, views
+from qualify.web.certification import (
+    application_views,
+    outcome_views,
+    scoring_views,
+    views,
+    workbench_views,
+)
 
 app_name = "certification"
 
 urlpatterns = [
+    path("workbench/", workbench_views.workbench, name="workbench"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/new/", views.cycle_new, name="cycle-new"),
     path("cycles/<int:cycle_id>/", views.cycle, name="cycle"),
@@ -33,6 +40,7 @@ urlpatterns = [
         application_views.self_assess,
         name="self-assess",
     ),
+    path("applications/<int:application_id>/opinion/", application_views.give_opinion, name="opinion"),
     path("applications/<int:application_id>/panel/", application_views.assign_panel, name="assign-panel"),
     path("applications/<int:application_id>/override/", application_views.override, name="override"),
     path("applications/<int:application_id>/reject/", application_views.reject, name="reject"),
