@@ -118,14 +118,16 @@ def test_a_required_opinion_holds_the_panel_until_the_manager_gives_it(
     )
     assert empty.status_code == 422
 
-    done = manager.post(f"/applications/{app.id}/opinion/", {"opinion": "沟通能力强，推荐认证。"}, follow=True)
+    words = {"opinion": "沟通能力强，推荐认证。"}
+    done = manager.post(f"/applications/{app.id}/opinion/", words, follow=True)
     assert "沟通能力强，推荐认证。" in done.content.decode()
     assert _section(manager, "manager", "opinions")["count"] == 0
 
     svc.assign_panel(repo, hr, app.id, panel.id)
     lead = _client(users["assessor"])
     assert "沟通能力强，推荐认证。" in lead.get(f"/applications/{app.id}/score/").content.decode()
-    assert lead.get(f"/api/cycles/applications/{app.id}").json()["manager_opinion"] == "沟通能力强，推荐认证。"
+    opinion = lead.get(f"/api/cycles/applications/{app.id}").json()["manager_opinion"]
+    assert opinion == "沟通能力强，推荐认证。"
     # the applicant does not read their manager's opinion
     assert "沟通能力强" not in employee.get(f"/applications/{app.id}/").content.decode()
     assert employee.get(f"/api/cycles/applications/{app.id}").json()["manager_opinion"] is None
