@@ -32,4 +32,5 @@ EXPECTATIONS: dict[str, Any] = {
     "certification:workbench": expect(),
     "certification:opinion": expect(kwargs=_application, default=405),
     "api:workbench_api": api_everyone(),
+    "api:give_opinion": expect(kwargs=_application, default=405, anonymous=405),  # a POST
 }

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,12 @@ class Section:
     items: list[Item]
     empty: str
     see_all: str | None = None
-    action: str = ""  # the button text of each item's link ("Apply", "Score" …)
+    action: str = ""  # the button text of each item's link ("Apply now", "Score it" …)
+    listing: bool = True  # the items are the first of ``count`` (a summary's items are groups)
+
+    @property
+    def more(self) -> bool:
+        return self.listing and self.count > len(self.items)
 
 
 @dataclass
@@ -63,7 +68,22 @@ class Role:
 
     @property
     def todo(self) -> int:
-        return sum(s.count for s in self.sections if s.key not in {"applications", "certificates", "team"})
+        return sum(s.count for s in self.sections if s.key not in INFORMATION)
+
+    @property
+    def busy(self) -> list[Section]:
+        """The sections with something in them: to-dos first, then what is for information."""
+        full = [s for s in self.sections if s.count]
+        return sorted(full, key=lambda s: s.key in INFORMATION)
+
+    @property
+    def idle(self) -> list[Section]:
+        return [s for s in self.sections if not s.count]
+
+
+INFORMATION = frozenset({"applications", "certificates", "team", "gaps"})
+"""Sections that inform (my applications, my certificates, my team, my gaps) rather than ask for a
+step; the to-do count leaves them out."""
 
 
 def url(name: str, *args: Any, query: str = "") -> str | None:
@@ -94,6 +114,8 @@ def workbench_for(user: Any) -> list[Role]:
         found.append(assessor_role(user))
     if access.is_hr(user):
         found.append(hr_role(user, today))
+    if len(found) > 1 and found[0].key == "employee":
+        found.append(found.pop(0))  # a manager's, assessor's or HR's work comes before their own record
     return found
 
 
@@ -112,16 +134,6 @@ def employee_role(person: Person, today: dt.date) -> Role:
         .order_by("closes_on", "id")
     )
     offered = [c for c in cycles[:50] if any(level > person.current_level for level in c.levels)]
-    apply_items = [
-        Item(
-            title=c.name,
-            url=url("certification:apply", c.pk) or "",
-            detail=_("applications close on %(date)s") % {"date": c.closes_on.isoformat()},
-            date=c.closes_on,
-            urgent=(c.closes_on - today).days <= 3,
-        )
-        for c in offered[:FIRST]
-    ]
     count, recent = _first(apps.order_by("-id"))
     app_items = [_employee_application(a, today) for a in recent]
     certificates = m.Certificate.objects.filter(person=person, valid_until__gte=today)
@@ -138,16 +150,28 @@ def employee_role(person: Person, today: dt.date) -> Role:
         for c in certs
     ]
     todo = [i for i in app_items if i.urgent]
-    gaps = _gaps(person, today)
+    gaps, highest = _gaps(person, today)
+    may_apply = highest is None or highest > person.current_level
+    apply_items = [
+        Item(
+            title=c.name,
+            url=url("certification:apply", c.pk) or "",
+            detail=_("applications close on %(date)s") % {"date": c.closes_on.isoformat()}
+            + ("" if may_apply else " · " + _("you do not meet the conditions to apply yet: see your gaps")),
+            date=c.closes_on,
+            urgent=may_apply and (c.closes_on - today).days <= 3,
+        )
+        for c in offered[:FIRST]
+    ]
     sections = [
         Section(
             "apply",
             _("Open cycles you may apply to"),
             len(offered),
             apply_items,
-            _("No cycle of your job family is open for applications now."),
+            _("No open cycle of your job family waits for your application."),
             url("certification:cycles"),
-            _("Apply"),
+            _("Apply now"),
         ),
         Section(
             "todo",
@@ -209,8 +233,9 @@ def _employee_application(a: m.Application, today: dt.date) -> Item:
     )
 
 
-def _gaps(person: Person, today: dt.date) -> list[Item]:
-    """The failed and missing checks of the person's next level (the self-check's gap list)."""
+def _gaps(person: Person, today: dt.date) -> tuple[list[Item], int | None]:
+    """The failed and missing checks of the person's next level (the self-check's gap list), and the
+    highest level the person may apply for today (``None``: no standard covers their family)."""
     from qualify.web.people.me_views import my_qualification
 
     found = my_qualification(person, as_of=today, level=None)
@@ -229,7 +254,7 @@ def _gaps(person: Person, today: dt.date) -> list[Item]:
                     urgent=check.get("outcome") == "fail",
                 )
             )
-    return items
+    return items, found.get("highest")
 
 
 # --- manager -----------------------------------------------------------------------------------------
@@ -295,6 +320,7 @@ def manager_role(unit_path: str, own: Person | None, today: dt.date) -> Role:
             team_items,
             _("Nobody is in your units yet."),
             url("people:list"),
+            listing=False,
         ),
     ]
     return Role("manager", _("As a manager"), sections, {"team": total, "in_cycles": in_cycles})
@@ -329,6 +355,7 @@ def assessor_role(user: Any) -> Role:
     lead = (
         mine.filter(is_lead=True, kind="review", application__state=ApplicationState.in_review.value)
         .annotate(submitted=submitted, sheets=sheets)
+        .filter(submitted=F("sheets"))  # every sheet is in: the lead may consolidate now
         .order_by("application__submitted_at", "id")
     )
     lead_count, lead_first = _first(lead)
@@ -339,7 +366,7 @@ def assessor_role(user: Any) -> Role:
                "level": s.application.target_level},
             url=url("certification:consolidate", s.application_id) or "",
             detail=_("%(done)s of %(all)s sheets submitted") % {"done": s.submitted, "all": s.sheets},
-            urgent=s.submitted == s.sheets,
+            urgent=True,
         )
         for s in lead_first
     ]
@@ -357,7 +384,7 @@ def assessor_role(user: Any) -> Role:
     ]
     sections = [
         Section("score", _("Score sheets to fill in"), count, score_items,
-                _("No score sheet waits for you."), url("certification:assignments"), _("Score")),
+                _("No score sheet waits for you."), url("certification:assignments"), _("Score it")),
         Section("consolidate", _("Consolidations you lead"), lead_count, lead_items,
                 _("No panel you lead waits for consolidation."), url("certification:assignments"),
                 _("Consolidate")),
