@@ -146,6 +146,9 @@ def test_each_role_does_its_top_to_do_from_the_workbench(
     assert manager.locator("#wb-manager-opinions").get_attribute("data-count") == "1"
     shoot(manager, folder, "manager-noon")
     manager.click("#wb-manager-opinions a.wb-do")
+    manager.set_viewport_size({"width": 390, "height": 900})
+    manager.screenshot(path=str(folder / "manager-opinion-form-390.png"), full_page=True)
+    manager.set_viewport_size({"width": 1440, "height": 900})
     manager.fill("#id_opinion", "张伟沟通能力强，项目经验扎实，同意申请。")
     manager.click("#opinion-form button[type=submit]")
     manager.wait_for_load_state()

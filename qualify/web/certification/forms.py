@@ -47,6 +47,7 @@ class CycleForm(forms.Form):
             ("required", _("required before the panel")),
         ],
         initial="off",
+        required=False,  # not sent: not asked
         help_text=_("The applicant's manager writes it after submission; the panel reads it."),
     )
 
