@@ -2,7 +2,7 @@
 
 Migrates a SQLite database in a new temporary ``QUALIFY_HOME``, imports a generated organisation of
 ``--employees`` people of the shipped standard (as ``qualify generate`` and ``qualify import`` do),
-opens a cycle in which 200 of them have submitted applications, gives accounts to an employee, the
+opens a cycle in which 20 of them have submitted applications, gives accounts to an employee, the
 manager of the top unit (everyone below it), an assessor and HR, and requests ``/workbench/`` as each
 ``--runs`` times (Django's test client, in process). It prints per role the median and the slowest
 time and the number of SQL queries of one request; the goal is under 500 ms a page and a number of
@@ -82,8 +82,8 @@ def main() -> None:
         manager_opinion="optional"))
     svc.open_cycle(repo, hr, cycle.id)
     applied = 0
-    for person in Person.objects.order_by("-employee_id")[:2000]:
-        if applied >= 200:
+    for person in Person.objects.order_by("-employee_id")[:400]:
+        if applied >= 20:
             break
         try:
             app = svc.apply(repo, hr, cycle.id, employee_id=person.employee_id)
