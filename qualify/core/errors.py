@@ -134,6 +134,11 @@ class ErrorCode(StrEnum):
     BAD_TIME_ZONE = "bad-time-zone"
     MANAGER_OPINION_REQUIRED = "manager-opinion-required"
     MANAGER_OPINION_OFF = "manager-opinion-off"
+    # HR's batch work on many applications at once
+    BATCH_EMPTY = "batch-empty"
+    BATCH_TOO_LARGE = "batch-too-large"
+    BATCH_ACTION_UNKNOWN = "batch-action-unknown"
+    BATCH_PANEL_REQUIRED = "batch-panel-required"
     # operations: the audit record's checkpoints, backup and restore
     BAD_CHECKPOINT = "bad-checkpoint"
     CANNOT_WRITE = "cannot-write"
@@ -167,6 +172,8 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.BAD_CONFIG, ErrorCode.NO_SECRET, ErrorCode.WEAK_SECRET, ErrorCode.BAD_ROLE,
         ErrorCode.PASSWORD_MISMATCH, ErrorCode.WEAK_PASSWORD, ErrorCode.BAD_CHECKPOINT, ErrorCode.BAD_BACKUP,
         ErrorCode.BACKUP_ENGINE, ErrorCode.BACKUP_UNSUPPORTED, ErrorCode.BAD_TIME_ZONE,
+        ErrorCode.BATCH_EMPTY, ErrorCode.BATCH_TOO_LARGE, ErrorCode.BATCH_ACTION_UNKNOWN,
+        ErrorCode.BATCH_PANEL_REQUIRED,
     ),
     ErrorKind.FORBIDDEN: (
         ErrorCode.FORBIDDEN, ErrorCode.ROLE_MAY_NOT_DO_ACTION, ErrorCode.ASSESSOR_IS_APPLICANT,

@@ -18,7 +18,7 @@ One module per part of the cycle; this package exports every use case and value 
 - ``evidence``: evidence and uploads; ``panels``: panels and their assignment, conflicts of interest;
 - ``scoring``: ratings, score sheets, consolidation; ``decisions``: decide, override, publish;
 - ``appeals``; ``certificates``: certify, close, expiry; ``overview``: HR's view and the pages' lists;
-- ``notifications``: the notices sent to an applicant.
+- ``notifications``: the notices sent to an applicant; ``batch``: HR's steps on many applications at once.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ from qualify.services.certification.applications import (
     self_assess,
     submit,
     withdraw,
+)
+from qualify.services.certification.batch import (
+    MAX_BATCH,
+    BatchAction,
+    BatchLine,
+    BatchResult,
+    run_batch,
 )
 from qualify.services.certification.certificates import (
     certify,
@@ -144,6 +151,7 @@ from qualify.services.certification.values import (
 
 __all__ = [
     "HR_ROLES",
+    "MAX_BATCH",
     "MAX_UPLOAD_BYTES",
     "SYSTEM",
     "UPLOAD_TYPES",
@@ -153,6 +161,9 @@ __all__ = [
     "ApplicationState",
     "ApplicationView",
     "AssignmentView",
+    "BatchAction",
+    "BatchLine",
+    "BatchResult",
     "CertificateView",
     "CertificationRepository",
     "CycleState",
@@ -224,6 +235,7 @@ __all__ = [
     "roles_for_application",
     "roles_for_cycle",
     "rules",
+    "run_batch",
     "score_sheet",
     "screen_cycle",
     "screening_decision",

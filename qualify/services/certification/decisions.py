@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -131,9 +132,15 @@ def changed_on_appeal(repo: CertificationRepository, application_id: int) -> boo
     return decisions[current.supersedes_id].passed != current.passed
 
 
-def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[ApplicationView]:
+def publish(
+    repo: CertificationRepository,
+    actor: Actor,
+    cycle_id: int,
+    application_ids: Collection[int] | None = None,
+) -> list[ApplicationView]:
     """Publish every decided application of the cycle for the notice period (公示), and again every
-    result an appeal changed, with a notice period of its own."""
+    result an appeal changed, with a notice period of its own; with ``application_ids``, only those of
+    them (HR's batch work)."""
     with repo.atomic():
         cycle = visible_cycle(repo, actor, cycle_id)
         roles = roles_for_cycle(actor, cycle)
@@ -144,6 +151,8 @@ def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[
             if a.state is ApplicationState.decided
             or (a.state is ApplicationState.appeal_decided and changed_on_appeal(repo, a.id))
         ]
+        if application_ids is not None:
+            decided = [a for a in decided if a.id in set(application_ids)]
         if not decided:
             raise QualifyError(
                 code="nothing-to-publish",

@@ -21,6 +21,8 @@ NAVIGATION: list[tuple[str, Any, str]] = [
     ("screening:list", _("Screening"), "hr"),
     ("certification:cycles", _("Cycles"), "anyone"),  # employees apply in an open cycle
     ("certification:assignments", _("Assessments"), "assessor"),
+    ("certification:register", _("Certificates"), "hr"),
+    ("certification:overview", _("Overview"), "hr"),
     ("accounts:tokens", _("API tokens"), "anyone"),
     ("admin:index", _("Admin"), "admin"),
 ]

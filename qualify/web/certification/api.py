@@ -701,3 +701,78 @@ def certificate(request: HttpRequest, number: str) -> Any:
     if cert is None or not access.people_visible_to(request.user).filter(pk=cert.person_id).exists():
         return error_response(request, ErrorCode.NOT_FOUND)
     return certificate_view(cert)
+
+
+# --- HR's batch work ----------------------------------------------------------------------------------
+
+
+class BatchIn(Schema):
+    action: str
+    """assign_panel, decide, publish or certify"""
+    application_ids: list[int]
+    panel_id: int | None = None
+    """the review panel to assign (``assign_panel`` only)"""
+    dry_run: bool = True
+    """true (the default): nothing changes, the answer says what would happen to each application"""
+
+
+class BatchLineOut(Schema):
+    application_id: int
+    employee_id: str
+    person_name: str
+    state: str
+    """the state before the step"""
+    ok: bool
+    error: dict[str, Any] | None = None
+    """the refusal in the API's error shape (code, message, fields), when not ok"""
+
+
+class BatchOut(Schema):
+    action: str
+    dry_run: bool
+    done: int
+    refused: int
+    lines: list[BatchLineOut]
+
+
+@router.post(
+    "/{int:cycle_id}/batch",
+    response=BatchOut,
+    summary="HR's batch step on many applications: a dry run by default, then for real (dry_run=false)",
+)
+@refusals
+def batch(request: HttpRequest, cycle_id: int, body: BatchIn) -> Any:
+    from qualify.web.accounts.errors import message_of
+
+    result = svc.run_batch(
+        repo(),
+        actor(request),
+        cycle_id,
+        body.action,
+        body.application_ids,
+        panel_id=body.panel_id,
+        dry_run=body.dry_run,
+    )
+    return {
+        "action": result.action.value,
+        "dry_run": result.dry_run,
+        "done": len(result.done),
+        "refused": len(result.refused),
+        "lines": [
+            {
+                "application_id": line.application.id,
+                "employee_id": line.application.employee_id,
+                "person_name": line.application.person_name,
+                "state": line.application.state.value,
+                "ok": line.ok,
+                "error": None
+                if line.refusal is None
+                else {
+                    "code": line.refusal.code,
+                    "message": message_of(line.refusal),
+                    "fields": line.refusal.fields,
+                },
+            }
+            for line in result.lines
+        ],
+    }

@@ -162,3 +162,37 @@ class AppealDecisionForm(ReasonForm):
         choices=[("1", _("passed")), ("0", _("not passed"))],
         required=False,
     )
+
+
+class BatchForm(forms.Form):
+    """HR's batch step on the applications selected on a cycle's page (``ids``)."""
+
+    action = forms.ChoiceField(
+        label=_("Do"),
+        choices=[
+            ("assign_panel", _("Assign a panel")),
+            ("decide", _("Decide")),
+            ("publish", _("Publish")),
+            ("certify", _("Certify")),
+        ],
+    )
+    panel = forms.TypedChoiceField(label=_("Panel"), coerce=int, required=False, empty_value=None)
+    ids = forms.TypedMultipleChoiceField(label=_("Applications"), coerce=int)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, panels: list[tuple[int, str]], applications: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "panel", [("", "—"), *panels])
+        set_choices(self, "ids", [(i, str(i)) for i in applications])
+        self.fields["ids"].error_messages["required"] = _("Select at least one application.")
+        self.fields["ids"].error_messages["invalid_choice"] = _(
+            "Application %(value)s is not one of this cycle's that you may change."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "assign_panel" and not data.get("panel"):
+            self.add_error("panel", _("Choose the panel to assign."))
+        return data
