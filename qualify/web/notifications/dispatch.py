@@ -5,6 +5,7 @@ one); the background worker sends the outbox (``delivery.py``)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from qualify.services.certification.values import Notice
 from qualify.web.accounts.models import Profile
 from qualify.web.notifications.events import EVENTS, link_for, render_both
 from qualify.web.notifications.models import Notification, OutboxMessage, Preference, Webhook
+
+log = logging.getLogger(__name__)
 
 
 def values_of(notice: Notice) -> dict[str, Any]:
@@ -61,8 +64,12 @@ def email_body(zh: tuple[str, str], en: tuple[str, str], link: str) -> str:
 
 
 def dispatch(notice: Notice) -> int:
-    """Write ``notice``'s messages; how many rows (bell, e-mail, robots) were written."""
-    event = EVENTS[notice.event]
+    """Write ``notice``'s messages; how many rows (bell, e-mail, robots) were written. An event that is
+    not in ``EVENTS`` is logged and told to nobody (a step never fails for want of a message)."""
+    event = EVENTS.get(notice.event)
+    if event is None:
+        log.warning("notification event %r is not in qualify.web.notifications.events.EVENTS", notice.event)
+        return 0
     values = values_of(notice)
     link = link_for(notice.event, values)
     ids = recipient_ids(notice)
