@@ -111,6 +111,8 @@ class QualifySettings(BaseSettings):
     QUALIFY_UPLOAD_MAX_MB: int = Field(default=20, ge=1)
     QUALIFY_EVIDENCE_MAX_FILES: int = Field(default=50, ge=1)
     QUALIFY_EVIDENCE_MAX_TOTAL_MB: int = Field(default=100, ge=1)
+    QUALIFY_SITE_URL: str = ""  # the site's address for links in e-mail and group-robot messages
+    QUALIFY_WEBHOOK_ALLOW_PRIVATE: bool = False  # webhooks to private/loopback addresses (tests, intranets)
     TIME_ZONE: str = "Asia/Shanghai"
     QUALIFY_STATIC_ROOT: Path | None = None
     EMAIL_HOST: str = ""

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "qualify.web.standards",
     "qualify.web.screening",
     "qualify.web.certification",
+    "qualify.web.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -104,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qualify.web.accounts.context.qualify",
+                "qualify.web.notifications.context.bell",
             ],
         },
     },
@@ -219,6 +221,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files of one certification application (evidence; an appeal's attachments apart): at most this many
 # files and this many MB in all, so that one applicant cannot fill the disk 10 MB at a time.
 QUALIFY_EVIDENCE_MAX_FILES = ENV.QUALIFY_EVIDENCE_MAX_FILES
+QUALIFY_SITE_URL = ENV.QUALIFY_SITE_URL.strip().rstrip("/")  # links in e-mail and robot messages
 QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = ENV.QUALIFY_EVIDENCE_MAX_TOTAL_MB * 1024 * 1024
 
 # --- languages and time -------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("qualify.web.people.urls")),
     path("", include("qualify.web.screening.urls")),
     path("", include("qualify.web.certification.urls")),
+    path("", include("qualify.web.notifications.urls")),
 ]
 
 

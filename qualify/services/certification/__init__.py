@@ -95,6 +95,12 @@ from qualify.services.certification.frozen import (
     cycle_standard,
     freeze_standard,
 )
+from qualify.services.certification.opinions import (
+    awaits_opinion,
+    give_opinion,
+    may_give_opinion,
+    opinion_wanted,
+)
 from qualify.services.certification.overview import (
     Progress,
     allowed,
@@ -189,6 +195,7 @@ __all__ = [
     "approve_jump",
     "assign_appeal_panel",
     "assign_panel",
+    "awaits_opinion",
     "cancel_cycle",
     "certify",
     "changed_on_appeal",
@@ -210,9 +217,12 @@ __all__ = [
     "finish",
     "form_panel",
     "freeze_standard",
+    "give_opinion",
+    "may_give_opinion",
     "my_assignments",
     "notice_ends",
     "open_cycle",
+    "opinion_wanted",
     "override",
     "panel_conflicts",
     "progress",

@@ -13,6 +13,7 @@ from qualify.web.accounts import access
 
 # (url name, label, who sees it). A page of an area joins the menu once its URL exists.
 NAVIGATION: list[tuple[str, Any, str]] = [
+    ("certification:workbench", _("Workbench"), "anyone"),
     ("people:me", _("My qualification"), "employee"),
     ("people:list", _("People"), "people"),
     ("standards:catalogue", _("Standards"), "anyone"),

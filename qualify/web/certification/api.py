@@ -50,6 +50,9 @@ class CycleIn(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int = 7
+    manager_opinion: str = "off"
+    """Whether applicants' managers give an opinion (主管意见): ``required`` (before the panel),
+    ``optional`` or ``off``."""
 
 
 class CycleOut(Schema):
@@ -64,6 +67,7 @@ class CycleOut(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int
+    manager_opinion: str = "off"
     finished: dict[str, int] | None = None
     """After the step ``finish``: how many were ``certified`` and ``closed``, and how many wait
     (``in_notice`` until ``notice_ends_at``; ``to_publish``: changed on appeal, to publish again)."""
@@ -102,6 +106,14 @@ class ApplicationOut(Schema):
     notice_ends_at: dt.datetime | None
     version: int
     allowed: list[str] = []
+    manager_opinion: str | None = None
+    """The applicant's manager's opinion, for the panel, HR and the manager (``null`` for the
+    applicant, and when the cycle asks for none); ``""`` while not given."""
+    manager_opinion_by: str | None = None
+
+
+class OpinionIn(Schema):
+    opinion: str
 
 
 class EvidenceIn(Schema):
@@ -239,9 +251,14 @@ class CertificateOut(Schema):
 
 
 def _app_out(request: HttpRequest, app: svc.ApplicationView) -> dict[str, Any]:
+    r, me = repo(), actor(request)
     data = {f: getattr(app, f) for f in ApplicationOut.model_fields if f != "allowed"}
     data["state"] = app.state.value
-    data["allowed"] = [a.value for a in svc.allowed(repo(), actor(request), app)]
+    data["allowed"] = [a.value for a in svc.allowed(r, me, app)]
+    cycle = r.cycle(app.cycle_id)
+    panel_side = {svc.Role.hr, svc.Role.admin, svc.Role.assessor, svc.Role.lead, svc.Role.manager}
+    if not (svc.opinion_wanted(cycle) and svc.roles_for_application(r, me, app, cycle) & panel_side):
+        data["manager_opinion"] = data["manager_opinion_by"] = None
     return data
 
 
@@ -290,6 +307,7 @@ def create_cycle(request: HttpRequest, body: CycleIn) -> Any:
             as_of=body.as_of,
             levels=tuple(body.levels),
             notice_days=body.notice_days,
+            manager_opinion=body.manager_opinion,
         ),
     )
     return Status(201, made)
@@ -490,6 +508,17 @@ def add_evidence(request: HttpRequest, application_id: int, body: EvidenceIn) ->
 def self_assessment(request: HttpRequest, application_id: int, body: SelfAssessmentIn) -> Any:
     svc.self_assess(repo(), actor(request), application_id, body.element, body.rating, body.comment)
     return Status(204, None)
+
+
+@router.post(
+    "/applications/{int:application_id}/opinion",
+    response=ApplicationOut,
+    summary="Give the manager's opinion (主管意见) (the applicant's manager, before the panel)",
+)
+@refusals
+def give_opinion(request: HttpRequest, application_id: int, body: OpinionIn) -> Any:
+    done = svc.give_opinion(repo(), actor(request), application_id, body.opinion)
+    return _app_out(request, done)
 
 
 @router.post(

@@ -39,6 +39,17 @@ class CycleForm(forms.Form):
         label=_("Levels offered"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
     notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=60, initial=7)
+    manager_opinion = forms.ChoiceField(
+        label=_("Manager's opinion"),
+        choices=[
+            ("off", _("not asked")),
+            ("optional", _("optional: the applicant's manager may give one")),
+            ("required", _("required before the panel")),
+        ],
+        initial="off",
+        required=False,  # not sent: not asked
+        help_text=_("The applicant's manager writes it after submission; the panel reads it."),
+    )
 
     def __init__(
         self, *args: Any, standards: list[tuple[str, str]], levels: list[tuple[int, str]], **kwargs: Any

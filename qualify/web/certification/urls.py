@@ -13,11 +13,13 @@ from qualify.web.certification import (
     register_views,
     scoring_views,
     views,
+    workbench_views,
 )
 
 app_name = "certification"
 
 urlpatterns = [
+    path("workbench/", workbench_views.workbench, name="workbench"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/new/", views.cycle_new, name="cycle-new"),
     path("cycles/<int:cycle_id>/", views.cycle, name="cycle"),
@@ -52,6 +54,7 @@ urlpatterns = [
         application_views.self_assess,
         name="self-assess",
     ),
+    path("applications/<int:application_id>/opinion/", application_views.give_opinion, name="opinion"),
     path("applications/<int:application_id>/panel/", application_views.assign_panel, name="assign-panel"),
     path("applications/<int:application_id>/override/", application_views.override, name="override"),
     path("applications/<int:application_id>/reject/", application_views.reject, name="reject"),

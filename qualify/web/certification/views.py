@@ -115,6 +115,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 as_of=data["as_of"],
                 levels=data["levels"],
                 notice_days=data["notice_days"],
+                manager_opinion=data.get("manager_opinion") or "off",
             ),
             done=_("The cycle was created as a draft. Open it when ready."),
         )

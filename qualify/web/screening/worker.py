@@ -1,6 +1,6 @@
-"""The screening worker: a separate process (``qualify worker``) that loops, claims a queued screening
+"""The background worker: a separate process (``qualify worker``) that loops, claims a queued screening
 run and calls ``qualify.services.screening.execute(run_id, store)``, so that no web request ever
-evaluates an organisation.
+evaluates an organisation; between runs it sends the notifications outbox (e-mail, group robots).
 
 Any number of workers may run on any number of hosts: a run is claimed by exactly one of them
 (``qualify.web.screening.store``). A worker beats as it polls and while it executes a run
@@ -19,6 +19,7 @@ from django.db import close_old_connections, connection
 
 from qualify.services import screening
 from qualify.services.screening import STALE_AFTER
+from qualify.web.notifications.delivery import deliver
 from qualify.web.screening import heartbeat
 from qualify.web.screening.models import ScreeningRun
 from qualify.web.screening.store import OrmScreeningStore
@@ -47,6 +48,18 @@ def run_once(worker: str | None = None) -> ScreeningRun | None:
     return ScreeningRun.objects.get(pk=run_id)
 
 
+def send_outbox() -> int:
+    """Send the notifications that are due (e-mail, group robots); a failure is logged, never fatal."""
+    try:
+        counts = deliver()
+    except Exception:  # the screening runs must go on whatever a mail server or robot does
+        log.exception("sending the outbox failed")
+        return 0
+    if counts["sent"] or counts["retried"] or counts["failed"]:
+        log.info("outbox: %s", counts)
+    return counts["sent"]
+
+
 def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int | None = None,
                sleep: Callable[[float], None] = time.sleep,
                say: Callable[[str], None] | None = None) -> int:
@@ -60,6 +73,7 @@ def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int |
         if not connection.in_atomic_block:  # (inside a test's transaction the connection must stay)
             close_old_connections()  # a long-lived process drops broken or expired connections
         heartbeat.beat(worker)
+        send_outbox()
         run = run_once(worker)
         if run is not None:
             executed += 1
