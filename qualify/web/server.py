@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 from typing import Any
@@ -72,6 +74,32 @@ def collect_static() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+# gunicorn's access log line ends with the answer's X-Request-ID (set by RequestIdMiddleware).
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
+
+
+def access_line(atoms: dict[str, Any]) -> str:
+    """An access log line as one JSON object (``QUALIFY_LOG_FORMAT=json``), from gunicorn's atoms."""
+    return json.dumps({
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"), "level": "INFO",
+        "logger": "gunicorn.access", "remote": atoms.get("h"), "request": atoms.get("r"),
+        "status": atoms.get("s"), "bytes": atoms.get("B"), "duration_ms": atoms.get("M"),
+        "agent": atoms.get("a"), "request_id": atoms.get("{x-request-id}o") or "-",
+    }, ensure_ascii=False, default=str)
+
+
+def json_access_logger() -> type:
+    """gunicorn's logger with JSON access lines (gunicorn is imported only to serve)."""
+    from gunicorn.glogging import Logger
+
+    class JsonAccessLogger(Logger):  # gunicorn ships no types: Logger is Any here
+        def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+            if self.cfg.accesslog:
+                self.access_log.info(access_line(self.atoms(resp, req, environ, request_time)))
+
+    return JsonAccessLogger
+
+
 def gunicorn_options(host: str, port: int, workers: int, threads: int = 4) -> dict[str, Any]:
     from qualify.web import config
 
@@ -86,6 +114,8 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int = 4) -> di
         "max_requests": 2000,
         "max_requests_jitter": 200,
         "accesslog": "-" if env.QUALIFY_ACCESS_LOG else None,
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": json_access_logger() if env.QUALIFY_LOG_FORMAT == "json" else None,
         "errorlog": "-",
         # Who may set X-Forwarded-* headers: the reverse proxy's address.
         "forwarded_allow_ips": env.QUALIFY_FORWARDED_ALLOW_IPS,

@@ -171,6 +171,20 @@ def test_the_text_log_format_prints_the_request_id() -> None:
     assert json_config["formatters"]["qualify"]["()"].endswith("JsonFormatter")
 
 
+def test_the_servers_access_log_names_the_request_id_and_speaks_json_when_asked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.web import server
+
+    monkeypatch.setenv("QUALIFY_LOG_FORMAT", "text")
+    assert server.gunicorn_options("127.0.0.1", 8000, 1)["access_log_format"].endswith("%({x-request-id}o)s")
+    monkeypatch.setenv("QUALIFY_LOG_FORMAT", "json")
+    assert server.gunicorn_options("127.0.0.1", 8000, 1)["logger_class"].__name__ == "JsonAccessLogger"
+    line = json.loads(server.access_line({"h": "10.0.0.1", "r": 'GET /people/?q="x" HTTP/1.1', "s": "200",
+                                          "B": 512, "M": 12, "a": "curl", "{x-request-id}o": "req-9"}))
+    assert line["request_id"] == "req-9" and line["request"] == 'GET /people/?q="x" HTTP/1.1'
+    assert line["status"] == "200" and line["logger"] == "gunicorn.access"
+
+
 # --- NUL characters: refused before any query (PostgreSQL cannot store them) ----------------------------
 
 
