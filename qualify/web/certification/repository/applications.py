@@ -18,7 +18,7 @@ from qualify.services.certification import (
 )
 from qualify.services.certification.access import not_found
 from qualify.web.certification import models as m
-from qualify.web.certification.repository.base import RepositoryBase, plain, uploads_dir
+from qualify.web.certification.repository.base import RepositoryBase, plain
 from qualify.web.certification.repository.conversions import application_view, evidence_view, file_view
 
 
@@ -115,10 +115,10 @@ class ApplicationStore(RepositoryBase):
     def remove_evidence(self, actor: Actor, evidence_id: int) -> None:
         e = self._evidence(evidence_id)
         before = plain(e)
-        paths = [f.path for f in e.files.all()]
+        stored = list(e.files.all())
         e.delete()
-        for rel in paths:
-            (uploads_dir() / rel).unlink(missing_ok=True)
+        for f in stored:
+            f.file.delete(save=False)
         self._audit(actor, "remove_evidence", "evidence", evidence_id, before, None)
 
     def add_evidence_file(
