@@ -267,3 +267,53 @@ def test_the_command_lines_import_of_a_bad_file_writes_nothing_not_even_a_batch(
         svc.import_file(store, path, STANDARD)
     assert [p.column for p in caught.value.problems] == ["rating"]
     assert (store.people, store.batches, store.audit_log) == ({}, {}, [])
+
+
+def test_subscribers_are_told_of_an_applied_import_and_one_that_fails_does_not_undo_it(
+    good_file: bytes, tmp_path: Path
+) -> None:
+    store = FakeStore()
+    heard: list[svc.AppliedImport] = []
+
+    def broken(applied: svc.AppliedImport) -> None:
+        raise RuntimeError("standings service down")
+
+    svc.on_imported(broken)
+    svc.on_imported(heard.append)
+    try:
+        batch_id = upload(store, good_file)
+        assert heard == []
+        assert svc.apply_batch(store, "hr", batch_id, allowed_families=None) == "applied"
+    finally:
+        svc._subscribers.remove(broken)
+        svc._subscribers.remove(heard.append)
+    assert [(h.batch_id, h.families, len(h.new), h.changed) for h in heard] == [
+        (batch_id, frozenset({STANDARD.family}), 6, ())
+    ]
+    assert len(store.people) == 6 and store.batches[batch_id].status == "applied"
+
+
+def test_an_upload_for_a_standard_that_is_not_shipped_is_refused_at_once_and_not_kept(
+    good_file: bytes,
+) -> None:
+    store = FakeStore()
+    batch_id = svc.queue_upload(store, "hr", "hr.xlsx", good_file, "/etc/passwd", max_bytes=LIMIT)
+    batch = store.batches[batch_id]
+    assert batch.status == "rejected" and batch.content == b""
+    assert [p["code"] for p in batch.problems] == ["standard-not-found"]
+
+
+def test_a_queued_upload_waits_for_the_worker_and_confirming_needs_a_validated_batch(
+    good_file: bytes,
+) -> None:
+    store = FakeStore()
+    batch_id = svc.queue_upload(store, "hr", "hr.xlsx", good_file, STANDARD.id, max_bytes=LIMIT)
+    assert store.batches[batch_id].status == "queued" and store.batches[batch_id].content == good_file
+    with pytest.raises(svc.NotApplicable):
+        svc.confirm_batch(store, "hr", batch_id)  # not checked yet
+    store.update_batch(batch_id, status="checking")  # the worker claims it
+    assert svc.check_batch(store, batch_id, allowed_families=None) == "validated"
+    svc.confirm_batch(store, "hr", batch_id)
+    assert store.batches[batch_id].status == "confirmed" and store.people == {}
+    assert svc.apply_batch(store, "hr", batch_id, allowed_families=None) == "applied"
+    assert len(store.people) == 6
