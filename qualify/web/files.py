@@ -13,8 +13,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.core.files.storage import Storage, default_storage
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete
 
 
 @contextlib.contextmanager
@@ -47,3 +52,16 @@ def walk(storage: Storage | None = None, folder: str = "") -> Iterator[str]:
         yield f"{folder}/{name}" if folder else name
     for sub in sorted(folders):
         yield from walk(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def delete_with_row(model: type[Model], field: str) -> None:
+    """When a row of ``model`` is deleted, delete its file (``field``) from the storage too, once the
+    deletion is committed (a rolled-back deletion keeps the file)."""
+
+    def _delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+        stored: FieldFile = getattr(instance, field)
+        if stored and stored.name:
+            name, storage = stored.name, stored.storage
+            transaction.on_commit(lambda: storage.delete(name))
+
+    post_delete.connect(_delete, sender=model, weak=False, dispatch_uid=f"qualify-files-{model._meta.label}")

@@ -96,7 +96,7 @@ def test_the_screening_workbook_is_streamed_from_the_storage_to_hr_of_its_family
 
 @pytest.mark.django_db
 def test_an_evidence_file_is_stored_in_the_storage_and_served_only_to_those_who_see_the_application(
-        users: dict[str, Any], org: Any) -> None:
+        users: dict[str, Any], org: Any, django_capture_on_commit_callbacks: Any) -> None:
     repo = DjangoRepository()
     hr, employee = actor_for(users["hr"]), actor_for(users["employee"])
     cycle = svc.open_cycle(repo, hr, svc.create_cycle(repo, hr, svc.NewCycle(
@@ -118,7 +118,8 @@ def test_an_evidence_file_is_stored_in_the_storage_and_served_only_to_those_who_
     response = owner.get(f"/files/{stored.id}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
     assert outsider.get(f"/files/{stored.id}/").status_code == 404
-    svc.remove_evidence(repo, employee, evidence.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.remove_evidence(repo, employee, evidence.id)
     assert not default_storage.exists(row.file.name)  # removing the evidence removes its file
 
 

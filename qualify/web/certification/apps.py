@@ -6,3 +6,10 @@ class CertificationConfig(AppConfig):
     name = "qualify.web.certification"
     label = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        # A deleted row's file leaves the file storage with it.
+        from qualify.web.certification.models import StoredFile
+        from qualify.web.files import delete_with_row
+
+        delete_with_row(StoredFile, "file")

@@ -115,10 +115,7 @@ class ApplicationStore(RepositoryBase):
     def remove_evidence(self, actor: Actor, evidence_id: int) -> None:
         e = self._evidence(evidence_id)
         before = plain(e)
-        stored = list(e.files.all())
-        e.delete()
-        for f in stored:
-            f.file.delete(save=False)
+        e.delete()  # its files leave the storage once this commits (``qualify.web.files.delete_with_row``)
         self._audit(actor, "remove_evidence", "evidence", evidence_id, before, None)
 
     def add_evidence_file(
