@@ -298,3 +298,19 @@ def test_the_preview_shows_each_change_old_to_new_and_warns_about_a_renamed_cert
     apply_batch(hr, batch.pk)
     assert Person.objects.get(employee_id=holder_id).name == "新名字"
     assert Certificate.objects.get(number="X-L1-2026-00001").holder_name == old_name
+
+
+def test_a_batch_left_by_a_worker_that_died_is_marked_failed_by_the_next_worker(
+        hr_client: Client, workbook: Path) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    batch = _upload(hr_client, workbook).context["batch"]
+    hr_client.post(f"/import/{batch.pk}/apply/")
+    long_ago = timezone.now() - dt.timedelta(minutes=11)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="applying", heartbeat=long_ago)  # then it died
+    assert work() == 0
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.problems[0]["code"] == "worker-died"
+    assert Person.objects.filter(employee_id=batch.counts["new_ids"][0]).count() == 0

@@ -9,10 +9,14 @@ the file (the database went away …) marks the batch ``failed``; its transactio
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
+from django.utils import timezone
+
 from qualify.services import hr_import
+from qualify.services.screening import STALE_AFTER
 from qualify.web.accounts import access
 from qualify.web.people.models import ImportBatch
 from qualify.web.people.repository import OrmRepository
@@ -22,12 +26,32 @@ Status = ImportBatch.Status
 STEPS = ((Status.QUEUED, Status.CHECKING), (Status.CONFIRMED, Status.APPLYING))
 
 
+def fail_stale(now: dt.datetime) -> list[int]:
+    """Mark failed the batches whose worker stopped: checking or applying, no sign of life for
+    ``STALE_AFTER``. (An apply holds its batch's row lock until it commits: on PostgreSQL a live one
+    is never marked, the update waits and then finds it applied.)"""
+    stale = list(ImportBatch.objects.filter(status__in=[Status.CHECKING, Status.APPLYING],
+                                            heartbeat__lt=now - STALE_AFTER).values_list("pk", flat=True))
+    minutes = int(STALE_AFTER.total_seconds() // 60)
+    problem = {"code": "worker-died",
+               "message": f"the worker stopped (no sign of life for {minutes} minutes); nothing was written: "
+                          "upload the file again",
+               "message_zh": f"后台进程已停止（{minutes} 分钟无响应）；未写入任何数据：请重新上传文件",
+               "file": "", "sheet": "", "row": None, "column": "", "path": ""}
+    return [pk for pk in stale if ImportBatch.objects.filter(
+        pk=pk, status__in=[Status.CHECKING, Status.APPLYING], heartbeat__lt=now - STALE_AFTER,
+    ).update(status=Status.FAILED, problems=[problem], progress=100)]
+
+
 def claim_next() -> int | None:
     """Take the oldest batch waiting to be checked or applied, or ``None`` (nothing, or others won)."""
+    now = timezone.now()
+    fail_stale(now)
     for waiting, working in STEPS:
         candidates = ImportBatch.objects.filter(status=waiting).order_by("created_at", "id")
         for pk in list(candidates.values_list("pk", flat=True)[:10]):
-            if ImportBatch.objects.filter(pk=pk, status=waiting).update(status=working, progress=10):
+            if ImportBatch.objects.filter(pk=pk, status=waiting).update(status=working, progress=10,
+                                                                        heartbeat=now):
                 return int(pk)
     return None
 

@@ -201,6 +201,9 @@ class ImportBatch(models.Model):
     # and apply it; the row keeps only its name.
     upload = models.FileField(_("file"), upload_to=import_path, max_length=300, blank=True, editable=False)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Set when a worker claims the batch: one checking or applying with no sign of life for long was
+    # left by a worker that died (its transaction wrote nothing) and is marked failed.
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
                                      blank=True, on_delete=models.SET_NULL, related_name="+")
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)

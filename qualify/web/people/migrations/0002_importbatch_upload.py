@@ -27,6 +27,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="importbatch",
+            name="heartbeat",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last sign of life"),
+        ),
+        migrations.AddField(
+            model_name="importbatch",
             name="confirmed_by",
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
                                     related_name="+", to=settings.AUTH_USER_MODEL,
