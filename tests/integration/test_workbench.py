@@ -259,3 +259,26 @@ def test_hr_sees_failed_imports_and_expiring_certificates_of_their_own(
     assert _section(other, "hr", "imports")["count"] == 0
     mine = _section(_client(users["employee"]), "employee", "certificates")
     assert mine["items"][0]["url"] == "/certificates/MINI-L2-2026-00001/"
+
+
+@pytest.mark.django_db
+def test_hr_sees_notices_ending_soon_and_results_whose_notice_is_over(
+    users: dict[str, Any], org: Any
+) -> None:
+    cycle = _cycle(users, "off")
+    now = timezone.now()
+    ending = m.Publication.objects.create(cycle_id=cycle.id, published_at=now - dt.timedelta(days=4),
+                                          ends_at=now + dt.timedelta(days=3))
+    over = m.Publication.objects.create(cycle_id=cycle.id, published_at=now - dt.timedelta(days=9),
+                                        ends_at=now - dt.timedelta(days=2))
+    done = m.Application.objects.create(cycle_id=cycle.id, person=org.people["E001"], current_level=1,
+                                        target_level=2, state="published", publication=over)
+    m.Application.objects.create(cycle_id=cycle.id, person=org.people["E002"], current_level=2,
+                                 target_level=3, state="published", publication=ending)
+    hr = _client(users["hr"])
+    notices = _section(hr, "hr", "notices")
+    assert notices["count"] == 1
+    assert notices["items"][0]["date"] == timezone.localtime(ending.ends_at).date().isoformat()
+    assert notices["items"][0]["url"].startswith(f"/cycles/{cycle.id}/")
+    finish = _section(hr, "hr", "finish")
+    assert finish["count"] == 1 and finish["items"][0]["url"] == f"/applications/{done.pk}/"

@@ -445,7 +445,10 @@ def hr_role(user: Any, today: dt.date) -> Role:
             [
                 Item(
                     title=p.cycle.name,
-                    url=url("certification:cycle", p.cycle_id) or "",
+                    # the publication list (公示名单) of the cycle, where the site has one
+                    url=url("certification:publication", p.cycle_id)
+                    or url("certification:cycle", p.cycle_id)
+                    or "",
                     detail=_("the notice ends on %(date)s")
                     % {"date": timezone.localtime(p.ends_at).date().isoformat()},
                     date=timezone.localtime(p.ends_at).date(),
@@ -482,7 +485,7 @@ def hr_role(user: Any, today: dt.date) -> Role:
                 for c in first_certs
             ],
             _("No certificate expires in the next 90 days."),
-            url("certification:expiring"),
+            url("certification:register", query="status=expiring") or url("certification:expiring"),
         )
     )
     imports = ImportBatch.objects.filter(
