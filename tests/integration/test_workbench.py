@@ -101,6 +101,8 @@ def test_a_required_opinion_holds_the_panel_until_the_manager_gives_it(
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "manager-opinion-required"
     assert m.Application.objects.get(pk=app.id).state == "submitted"  # nothing changed
+    waiting_for_panel = _section(hr_api, "hr", "no_panel")["items"][0]
+    assert "缺少主管意见" in waiting_for_panel["detail"]  # HR sees why it cannot go on yet
 
     manager = _client(users["manager"])
     waiting = _section(manager, "manager", "opinions")
