@@ -7,11 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from qualify.web.accounts import access
-from qualify.web.api import Paged, PageParams, paginate
+from qualify.web.pagination import Listing, paginate_api
 from qualify.web.people.importing import apply_batch, batches_visible_to, validate_upload
 from qualify.web.people.models import ImportBatch
 
@@ -60,11 +60,12 @@ def _visible(request: HttpRequest, batch_id: int) -> ImportBatch:
         raise Http404 from None
 
 
-@router.get("/", response=Paged(ImportOut), summary="Imports you uploaded (admins: all), newest first")
-def list_imports(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+@router.get("/", response=list[ImportOut], summary="Imports you uploaded (admins: all), newest first")
+@paginate_api
+def list_imports(request: HttpRequest) -> Listing:
     if not access.can_import(request.user):
         raise Http404
-    return paginate(batches_visible_to(request.user), params.page, params.page_size, _out)
+    return Listing(batches_visible_to(request.user), lambda page: [_out(batch) for batch in page])
 
 
 @router.post("/", response={201: ImportOut}, summary="Upload a workbook: it is checked, not yet written")
