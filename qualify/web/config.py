@@ -82,6 +82,9 @@ class _ConfigFileSource(PydanticBaseSettingsSource):
         return {name: values[name] for name in self.settings_cls.model_fields if values.get(name, "") != ""}
 
 
+DOTTED_PATH = r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)?$"
+
+
 class QualifySettings(BaseSettings):
     """Every setting of the web app, by its variable name (README: Configuration)."""
 
@@ -109,6 +112,8 @@ class QualifySettings(BaseSettings):
     QUALIFY_UPLOAD_MAX_MB: int = Field(default=20, ge=1)
     QUALIFY_EVIDENCE_MAX_FILES: int = Field(default=50, ge=1)
     QUALIFY_EVIDENCE_MAX_TOTAL_MB: int = Field(default=100, ge=1)
+    QUALIFY_SITE_URL: str = ""  # the site's address for links in e-mail and group-robot messages
+    QUALIFY_WEBHOOK_ALLOW_PRIVATE: bool = False  # webhooks to private/loopback addresses (tests, intranets)
     TIME_ZONE: str = "Asia/Shanghai"
     QUALIFY_STATIC_ROOT: Path | None = None
     QUALIFY_MEDIA_ROOT: Path | None = None
@@ -122,6 +127,9 @@ class QualifySettings(BaseSettings):
     DEFAULT_FROM_EMAIL: str = "qualify@localhost"
     QUALIFY_LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     QUALIFY_ACCESS_LOG: bool = True
+    QUALIFY_LOG_FORMAT: Literal["text", "json"] = "text"
+    QUALIFY_ERROR_HOOK: str = Field(default="", pattern=DOTTED_PATH)  # package.module.callable
+    QUALIFY_WORKER_STALE_SECONDS: int = Field(default=60, ge=10)
     QUALIFY_FORWARDED_ALLOW_IPS: str = "127.0.0.1"
 
     @field_validator("QUALIFY_MODE", mode="before")

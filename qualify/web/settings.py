@@ -20,7 +20,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from qualify.web import config
+from qualify.web import config, observability
 
 # Django's generic classes (ModelAdmin[Model], ModelForm[Model] …) may be subscripted at run time,
 # as their type stubs (django-stubs) declare them.
@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "qualify.web.standards",
     "qualify.web.screening",
     "qualify.web.certification",
+    "qualify.web.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qualify.web.observability.RequestIdMiddleware",  # first: every log line of a request has its id
     "django.middleware.security.SecurityMiddleware",
     "qualify.web.accounts.errors.ErrorShapeMiddleware",  # a bare 405 gets the one error shape
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qualify.web.nul.RefuseNulMiddleware",  # before anything reads a value (or the user) into a query
     "qualify.web.accounts.middleware.ProfileLanguageMiddleware",
     "qualify.web.accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -104,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qualify.web.accounts.context.qualify",
+                "qualify.web.notifications.context.bell",
             ],
         },
     },
@@ -219,6 +223,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files of one certification application (evidence; an appeal's attachments apart): at most this many
 # files and this many MB in all, so that one applicant cannot fill the disk 10 MB at a time.
 QUALIFY_EVIDENCE_MAX_FILES = ENV.QUALIFY_EVIDENCE_MAX_FILES
+QUALIFY_SITE_URL = ENV.QUALIFY_SITE_URL.strip().rstrip("/")  # links in e-mail and robot messages
 QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = ENV.QUALIFY_EVIDENCE_MAX_TOTAL_MB * 1024 * 1024
 
 # --- languages and time -------------------------------------------------------------------------------
@@ -267,12 +272,12 @@ EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.QUALIFY_LOG_LEVEL},
-}
+# Every line carries the request's id (X-Request-ID); QUALIFY_LOG_FORMAT=json writes JSON lines.
+LOGGING = observability.logging_config(ENV.QUALIFY_LOG_LEVEL, ENV.QUALIFY_LOG_FORMAT)
+# A dotted path to a callable ``hook(exception, request_id)`` called on every server error.
+QUALIFY_ERROR_HOOK = ENV.QUALIFY_ERROR_HOOK
+# A worker silent for longer is dead: /healthz says so, and its running screening run is failed.
+QUALIFY_WORKER_STALE_SECONDS = ENV.QUALIFY_WORKER_STALE_SECONDS
 
 # --- the API ------------------------------------------------------------------------------------
 

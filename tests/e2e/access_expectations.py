@@ -89,6 +89,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:password-reset-confirm": expect(default=200, anonymous=200,
                                               kwargs={"uidb64": "MQ", "token": "set-password"}),
     "set_language": expect(default=302, anonymous=302, query="next=/"),
+    # For load balancers: no login, no secrets; 503 here because no worker has beaten in the test.
+    "healthz": expect(default=503, anonymous=503),
     # --- import (HR) -------------------------------------------------------------------------------
     "imports:upload": hr_only(),
     # a batch is visible to the HR user who uploaded it and to admins

@@ -81,5 +81,5 @@ EXPECTATIONS: dict[str, Any] = {
     # the same path: a GET lists the runs, a POST queues one
     "api:queue_screening": expect(anonymous=401, default=404, hr=200, admin=200),
     "api:screening_run": expect(anonymous=401, default=404, hr=200, admin=200, kwargs=_run),
-    "api:screening_results": expect(anonymous=401, default=404, hr=200, admin=200, kwargs=_run),
+    "api:screening_results": expect(anonymous=401, default=404, hr=200, admin=200, kwargs=_done_run),
 }

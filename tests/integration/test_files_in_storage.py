@@ -128,7 +128,7 @@ def test_the_migrations_move_the_files_kept_in_the_database_into_the_storage(set
                                                                             tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "storage")
     executor = MigrationExecutor(connection)
-    old = [("people", "0001_initial"), ("screening", "0001_initial")]
+    old = [("people", "0002_evidence_source"), ("screening", "0002_worker_heartbeat")]
     executor.migrate(old)
     try:
         state = executor.loader.project_state(old).apps

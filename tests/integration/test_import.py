@@ -308,7 +308,7 @@ def test_a_batch_left_by_a_worker_that_died_is_marked_failed_by_the_next_worker(
 
     batch = _upload(hr_client, workbook).context["batch"]
     hr_client.post(f"/import/{batch.pk}/apply/")
-    long_ago = timezone.now() - dt.timedelta(minutes=11)
+    long_ago = timezone.now() - dt.timedelta(minutes=31)
     ImportBatch.objects.filter(pk=batch.pk).update(status="applying", heartbeat=long_ago)  # then it died
     assert work() == 0
     batch.refresh_from_db()

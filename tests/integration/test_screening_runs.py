@@ -164,7 +164,7 @@ def test_a_run_whose_worker_died_is_marked_failed_and_its_partial_results_are_no
     run.refresh_from_db()
     assert run.status == "failed" and "worker-died" in run.error and run.people_count == 0
     assert not run.results.exists()
-    assert client_for("hr").get(f"/screening/{run.pk}/result.xlsx").status_code == 404
+    assert client_for("hr").get(f"/screening/{run.pk}/result.xlsx").status_code == 409  # not done
 
 
 def test_the_worker_executes_queued_runs_in_order_and_stops_when_none_is_left(users: dict[str, Any]) -> None:

@@ -13,3 +13,10 @@ class CertificationConfig(AppConfig):
         from qualify.web.files import delete_with_row
 
         delete_with_row(StoredFile, "file")
+
+        # The person page shows the certification history through a port of its own (people sits
+        # below certification and does not import it): plug the reader in.
+        from qualify.web.certification.history import CertificationHistory
+        from qualify.web.people import history
+
+        history.register(CertificationHistory())

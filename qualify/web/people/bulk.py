@@ -168,6 +168,7 @@ def add_people(frames: HRFrames, employee_ids: Collection[str], unit_ids: dict[s
     insert_frame(Evidence, owned(
         "evidence", "evidence_id", "activity", _iso("date").alias("date"),
         *(_text(c).alias(c) for c in ("role", "audience", "scope", "project_kind", "outcome")),
-        _json_list("deliverables").alias("deliverables"), _text("note").alias("note")))
+        _json_list("deliverables").alias("deliverables"), _text("note").alias("note"),
+        pl.lit(Evidence.Source.IMPORT.value).alias("source")))
     insert_frame(ElementRating, owned("ratings", "level", "element", _text("assessor").alias("assessor"),
                                       "rating", _text("comment").alias("comment")))

@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from qualify.web.accounts import access
-from qualify.web.api import Paged, PageParams, paginate
+from qualify.web.pagination import Listing, paginate_api
 from qualify.web.people.importing import batches_visible_to, confirm_batch, queue_upload
 from qualify.web.people.models import ImportBatch
 
@@ -61,11 +61,12 @@ def _visible(request: HttpRequest, batch_id: int) -> ImportBatch:
         raise Http404 from None
 
 
-@router.get("/", response=Paged(ImportOut), summary="Imports you uploaded (admins: all), newest first")
-def list_imports(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+@router.get("/", response=list[ImportOut], summary="Imports you uploaded (admins: all), newest first")
+@paginate_api
+def list_imports(request: HttpRequest) -> Listing:
     if not access.can_import(request.user):
         raise Http404
-    return paginate(batches_visible_to(request.user), params.page, params.page_size, _out)
+    return Listing(batches_visible_to(request.user), lambda page: [_out(batch) for batch in page])
 
 
 @router.post("/", response={201: ImportOut},

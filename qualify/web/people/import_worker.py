@@ -16,13 +16,15 @@ from typing import Any
 from django.utils import timezone
 
 from qualify.services import hr_import
-from qualify.services.screening import STALE_AFTER
 from qualify.web.accounts import access
 from qualify.web.people.models import ImportBatch
 from qualify.web.people.repository import OrmRepository
 
 log = logging.getLogger(__name__)
 Status = ImportBatch.Status
+# A check or an apply beats only when it is claimed (an apply holds one transaction, whose writes no
+# one else sees until it ends): a batch is left by a dead worker only after this long.
+STALE_AFTER = dt.timedelta(minutes=30)
 STEPS = ((Status.QUEUED, Status.CHECKING), (Status.CONFIRMED, Status.APPLYING))
 
 

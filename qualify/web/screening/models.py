@@ -96,3 +96,18 @@ class ScreeningResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} → {self.highest_eligible_level}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker process's last sign of life (``qualify worker`` writes it as it polls and while it
+    executes a run); ``/healthz`` reports the age of the newest one."""
+
+    worker = models.CharField(_("worker"), max_length=200, unique=True)  # host:process id
+    seen_at = models.DateTimeField(_("last sign of life"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.seen_at.isoformat()}"

@@ -89,7 +89,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_workbook(request: HttpRequest, run_id: int) -> FileResponse:
     _hr_only(request)
     run = run_service.get_run_or_404(request.user, run_id)
-    if run.status != ScreeningRun.Status.DONE or not run.result:
+    if run.status != ScreeningRun.Status.DONE:
+        raise run_service.not_finished(run)
+    if not run.result:
         raise Http404
     try:
         handle = run.result.open("rb")  # streamed from the file storage, never read whole

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ("people", "0001_initial"),
+        ("people", "0002_evidence_source"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ import qualify.web.screening.models
 class Migration(migrations.Migration):
     """A run's workbook goes into the file storage; the row keeps its name."""
 
-    dependencies = [("screening", "0001_initial")]
+    dependencies = [("screening", "0002_worker_heartbeat")]
 
     operations = [
         migrations.AddField(

@@ -26,6 +26,6 @@ def to_database(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("screening", "0002_screeningrun_result")]
+    dependencies = [("screening", "0003_screeningrun_result")]
 
     operations = [migrations.RunPython(to_storage, to_database)]

@@ -25,7 +25,7 @@ def to_storage(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("certification", "0003_certificate_frozen_holder")]
+    dependencies = [("certification", "0004_manager_opinion_evidence_record")]
 
     operations = [
         migrations.RenameField(model_name="storedfile", old_name="path", new_name="file"),

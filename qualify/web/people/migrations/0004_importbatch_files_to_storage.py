@@ -25,6 +25,6 @@ def to_database(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0002_importbatch_upload")]
+    dependencies = [("people", "0003_importbatch_upload")]
 
     operations = [migrations.RunPython(to_storage, to_database)]
