@@ -1,0 +1,261 @@
+"""Decisions out of the batch engine as columns: JSON lines, Parquet and the summary counts, written
+from Polars frames, with no Python object per person or per check.
+
+A text number of the batch (``qualify.batch.texts``) tells the check's level, rule, outcome and
+texts, so the JSON object of a check (``{"rule": …, "facts": {…}}``) is made once per distinct text,
+by ``json.dumps`` as ``Decision.as_json`` would be written (``fragments``). A person's line is then
+a concatenation, in Polars, of their fragments in the order of the checks (``jsonl_lines``); lines are
+written in slices of people, so memory does not grow with the organisation.
+(``tests/contract/test_decision_columns.py`` holds the bytes to ``json.dumps(decision.as_json())``.)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal, Protocol, cast
+
+import numpy as np
+import polars as pl
+
+from qualify.batch.result import LEVEL_OUTCOMES, BatchResult
+from qualify.batch.texts import OUTCOME_VALUES, PASS
+from qualify.core.facts import UnknownFacts
+from qualify.core.text import Lang
+
+ChecksShown = Literal["all", "failing"]
+"""Which checks a person's levels list: every check, or only those short of pass (and those passed
+with a warning: an unknown part of the standard its owner accepts)."""
+
+CHUNK_BYTES = 48 * 1024 * 1024
+"""About how much JSON text is made at once."""
+
+
+
+class BinaryOut(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(…, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """Per text number, the JSON of its check (null when the check is not written) and of its gap
+    (null for a passed check); one more null at the end (the number ``len(texts)``) for "none"."""
+
+    check: pl.Series
+    gap: pl.Series
+    passed: np.ndarray[Any, np.dtype[np.bool_]]
+    """Per text number: the check passed without a warning."""
+
+    @property
+    def none(self) -> int:
+        return self.check.len() - 1
+
+
+def fragments(result: BatchResult, lang: Lang, checks: ChecksShown = "all") -> Fragments:
+    """The JSON objects of every distinct check and gap of ``result``, in ``lang``."""
+    blocks, block_of, outcome_of = result.texts.checks_of()
+    check: list[str | None] = []
+    gap: list[str | None] = []
+    passed = np.zeros(len(result.texts) + 1, dtype=np.bool_)
+    zh = lang == "zh"
+    for t, ((actual, required, mzh, men, gzh, gen, facts), block, code) in enumerate(
+            zip(result.texts.rows, block_of.tolist(), outcome_of.tolist(), strict=True)):
+        level, rule = blocks[block]
+        warns = isinstance(facts, UnknownFacts) and facts.accepted
+        passed[t] = code == PASS and not warns
+        if checks == "failing" and passed[t]:
+            check.append(None)
+        else:
+            check.append(_dumps({"rule": rule, "outcome": OUTCOME_VALUES[code], "actual": actual,
+                                 "required": required, "message": mzh if zh else men,
+                                 "facts": facts.as_json() if facts is not None else {}}))
+        gap.append(None if code == PASS else _dumps({"level": level, "rule": rule,
+                                                     "message": gzh if zh else gen}))
+    check.append(None)
+    gap.append(None)
+    return Fragments(pl.Series("check", check, dtype=pl.String), pl.Series("gap", gap, dtype=pl.String),
+                     passed)
+
+
+def _spans(result: BatchResult) -> list[tuple[int, int, int]]:
+    """(level, first column, end column) of each level."""
+    spans = []
+    for level in result.level_numbers:
+        columns = [k for k, (lvl, _) in enumerate(result.schedule) if lvl == level]
+        spans.append((level, columns[0], columns[-1] + 1))
+    return spans
+
+
+def jsonl_lines(result: BatchResult, parts: Fragments, start: int, stop: int) -> pl.DataFrame:
+    """The decision JSON of the people ``start:stop`` (one column ``line``), as
+    ``json.dumps(decision.as_json(lang), ensure_ascii=False)``."""
+    ids = result.text_ids[start:stop]
+    people = result.people.slice(start, stop - start)
+    current = people.get_column("current_level").to_numpy()
+    levels = np.asarray([lvl for lvl, _ in result.schedule], dtype=np.int64)
+    # the gaps: the checks short of pass at the level above the current one
+    on_target = levels[np.newaxis, :] == (current + 1)[:, np.newaxis]
+    gap_ids = np.where(on_target, ids, parts.none)
+    columns: dict[str, pl.Series] = {
+        "employee_id": people.get_column("employee_id"),
+        "current_level": people.get_column("current_level"),
+        "highest": result.highest_eligible_level.slice(start, stop - start),
+    }
+    for k in range(ids.shape[1]):
+        columns[f"c{k}"] = parts.check.gather(ids[:, k])
+        columns[f"g{k}"] = parts.gap.gather(gap_ids[:, k])
+    codes = result.level_codes[start:stop]
+    head = (f', "standard": {_dumps(result.standard_id)}, "as_of": "{result.as_of.isoformat()}", '
+            f'"stage": "{result.stage.value}", "current_level": ')
+    pieces: list[pl.Expr] = [
+        pl.lit('{"employee_id": '),
+        pl.struct("employee_id").struct.json_encode().str.strip_prefix('{"employee_id":').str.strip_suffix("}"),
+        pl.lit(head), pl.col("current_level").cast(pl.String),
+        pl.lit(', "highest_eligible_level": '), pl.col("highest").cast(pl.String), pl.lit(', "levels": ['),
+    ]
+    for j, (level, a, b) in enumerate(_spans(result)):
+        heads = pl.Series([f'{{"level": {level}, "outcome": "{o.value}", "checks": ['
+                           for o in LEVEL_OUTCOMES], dtype=pl.String)
+        columns[f"l{j}"] = heads.gather(codes[:, j])
+        if j:
+            pieces.append(pl.lit(", "))
+        pieces += [pl.col(f"l{j}"),
+                   pl.concat_str([pl.col(f"c{k}") for k in range(a, b)], separator=", ", ignore_nulls=True),
+                   pl.lit("]}")]
+    pieces += [pl.lit('], "gaps": ['),
+               pl.concat_str([pl.col(f"g{k}") for k in range(ids.shape[1])], separator=", ",
+                             ignore_nulls=True),
+               pl.lit("]}")]
+    return pl.DataFrame(columns).select(pl.concat_str(pieces).alias("line"))
+
+
+def _rows_per_chunk(result: BatchResult, parts: Fragments) -> int:
+    """How many people make about ``CHUNK_BYTES`` of JSON."""
+    lengths = parts.check.str.len_bytes().fill_null(0).to_numpy()
+    n = result.people.height
+    sample = result.text_ids[:: max(1, n // 1000)]
+    per_person = float(lengths[sample].sum(axis=1).mean()) if sample.size else 1.0
+    return max(64, int(CHUNK_BYTES / max(per_person + 200.0, 1.0)))
+
+
+def jsonl_chunks(result: BatchResult, lang: Lang, checks: ChecksShown = "all") -> Iterator[pl.DataFrame]:
+    """The decision lines of everybody, in the order of ``result.people``, a slice of people at a time."""
+    parts = fragments(result, lang, checks)
+    n = result.people.height
+    step = _rows_per_chunk(result, parts)
+    for start in range(0, n, step):
+        yield jsonl_lines(result, parts, start, min(n, start + step))
+
+
+def write_jsonl(result: BatchResult, out: BinaryOut, lang: Lang, checks: ChecksShown = "all") -> None:
+    """One decision JSON object per person per line (DESIGN.md, "Decisions"), UTF-8."""
+    for chunk in jsonl_chunks(result, lang, checks):
+        # one column, never quoted: each line as it is, then a newline
+        chunk.write_csv(cast(IO[bytes], out), include_header=False, quote_style="never")
+
+
+# --- the summary ------------------------------------------------------------------------------------
+
+
+def summary_counts(result: BatchResult) -> tuple[dict[int, int], dict[int, dict[str, int]]]:
+    """People per highest eligible level (every level and 0, even when nobody), and per level the
+    count of each level outcome: a group-by over the per-person outcomes."""
+    frame = result.summary
+    highest = dict.fromkeys([0, *result.level_numbers], 0)
+    for level, count in frame.group_by("highest_eligible_level").len().iter_rows():
+        highest[level] = count
+    by_level: dict[int, dict[str, int]] = {
+        level: dict.fromkeys(["eligible", "not_eligible", "incomplete"], 0) for level in result.level_numbers}
+    names = [f"level_{level}" for level in result.level_numbers]
+    if names and frame.height:
+        counted = (frame.select(names).unpivot(variable_name="level", value_name="outcome")
+                   .group_by("level", "outcome").len())
+        for name, outcome, count in counted.iter_rows():
+            by_level[int(name.removeprefix("level_"))][outcome] = count
+    return highest, by_level
+
+
+# --- one row per check: Parquet, and the frames of the workbook ------------------------------------
+
+CHECK_OUTCOME = pl.Enum(list(OUTCOME_VALUES))
+LEVEL_OUTCOME = pl.Enum([o.value for o in LEVEL_OUTCOMES])
+
+
+def text_frame(result: BatchResult, lang: Lang) -> pl.DataFrame:
+    """One row per text number: level, rule, outcome, warning (passed with a warning), actual,
+    required, message, gap (what to do; empty for a passed check) in ``lang``, and facts (the JSON of
+    the decision's ``facts``). Text columns are categorical (each distinct string stored once)."""
+    blocks, block_of, outcome_of = result.texts.checks_of()
+    zh = lang == "zh"
+    warning: list[bool] = []
+    message: list[str] = []
+    gap: list[str] = []
+    facts_json: list[str] = []
+    actual: list[str] = []
+    required: list[str] = []
+    for (a, r, mzh, men, gzh, gen, facts), code in zip(result.texts.rows, outcome_of.tolist(), strict=True):
+        actual.append(a)
+        required.append(r)
+        warning.append(isinstance(facts, UnknownFacts) and facts.accepted)
+        shown = mzh if zh else men
+        message.append(shown)
+        gap.append("" if code == PASS else (gzh if zh else gen) or shown)
+        facts_json.append(_dumps(facts.as_json()) if facts is not None else "{}")
+    levels = np.asarray([lvl for lvl, _ in blocks], dtype=np.int64)
+    rules = pl.Series([rule for _, rule in blocks], dtype=pl.String)
+    return pl.DataFrame([
+        pl.Series("level", levels[block_of] if len(blocks) else [], dtype=pl.Int64),
+        rules.gather(block_of).alias("rule").cast(pl.Categorical),
+        pl.Series("outcome", OUTCOME_VALUES, dtype=CHECK_OUTCOME).gather(outcome_of),
+        pl.Series("warning", warning, dtype=pl.Boolean),
+        *[pl.Series(name, values, dtype=pl.String).cast(pl.Categorical) for name, values in (
+            ("actual", actual), ("required", required), ("message", message), ("gap", gap),
+            ("facts", facts_json))],
+    ])
+
+
+def check_rows(result: BatchResult, texts: pl.DataFrame, person: np.ndarray[Any, np.dtype[np.int64]],
+               column: np.ndarray[Any, np.dtype[np.int64]]) -> pl.DataFrame:
+    """One row per (person, check) given: employee_id, current_level, highest_eligible_level, level,
+    level_outcome, rule, outcome, warning, actual, required, message, gap, facts."""
+    ids = pl.Series(result.text_ids[person, column], dtype=pl.UInt32)
+    level_index = {level: j for j, level in enumerate(result.level_numbers)}
+    check_level = np.asarray([level_index[lvl] for lvl, _ in result.schedule], dtype=np.int64)
+    people = result.people
+    return pl.DataFrame([
+        people.get_column("employee_id").gather(person),
+        people.get_column("current_level").gather(person),
+        result.highest_eligible_level.gather(person),
+        texts.get_column("level").gather(ids),
+        pl.Series("level_outcome", [o.value for o in LEVEL_OUTCOMES], dtype=LEVEL_OUTCOME).gather(
+            result.level_codes[person, check_level[column]]),
+    ]).hstack(texts.select(pl.exclude("level").gather(ids)))
+
+
+def selected_checks(result: BatchResult, texts: pl.DataFrame,
+                    checks: ChecksShown) -> tuple[np.ndarray[Any, np.dtype[np.int64]],
+                                                   np.ndarray[Any, np.dtype[np.int64]]]:
+    """(person, column) of every check, or of those short of pass or passed with a warning, person
+    by person in the order of the checks."""
+    n, k = result.text_ids.shape
+    if checks == "all":
+        return np.repeat(np.arange(n, dtype=np.int64), k), np.tile(np.arange(k, dtype=np.int64), n)
+    passed = ((texts.get_column("outcome") == "pass") & ~texts.get_column("warning")).to_numpy()
+    person, column = np.nonzero(~passed[result.text_ids])
+    return person.astype(np.int64), column.astype(np.int64)
+
+
+def write_parquet(result: BatchResult, path: Path, lang: Lang, checks: ChecksShown = "all") -> None:
+    """One row per check (``check_rows``), person by person in the order of the decisions, texts in
+    ``lang``, with the standard, as-of date and stage in every row."""
+    texts = text_frame(result, lang)
+    person, column = selected_checks(result, texts, checks)
+    frame = check_rows(result, texts, person, column).with_columns(
+        pl.lit(result.standard_id).cast(pl.Categorical).alias("standard"),
+        pl.lit(result.as_of).alias("as_of"), pl.lit(result.stage.value).cast(pl.Categorical).alias("stage"))
+    frame.write_parquet(path, statistics=False)
