@@ -21,8 +21,9 @@ import numpy as np
 import polars as pl
 
 from qualify.batch.result import LEVEL_OUTCOMES, BatchResult
-from qualify.batch.texts import OUTCOME_VALUES, PASS
+from qualify.batch.texts import OUTCOME_VALUES, OUTCOMES, PASS
 from qualify.core.facts import UnknownFacts
+from qualify.core.standard import Standard
 from qualify.core.text import Lang
 
 ChecksShown = Literal["all", "failing"]
@@ -259,3 +260,95 @@ def write_parquet(result: BatchResult, path: Path, lang: Lang, checks: ChecksSho
         pl.lit(result.standard_id).cast(pl.Categorical).alias("standard"),
         pl.lit(result.as_of).alias("as_of"), pl.lit(result.stage.value).cast(pl.Categorical).alias("stage"))
     frame.write_parquet(path, statistics=False)
+
+
+# --- the workbook for HR ----------------------------------------------------------------------------
+
+
+def write_xlsx(result: BatchResult, path: Path, lang: Lang, standard: Standard, employees: pl.DataFrame,
+               *, reach: int | None = None) -> None:
+    """The workbook of ``qualify.formats.decisions.write_xlsx`` (same sheets, columns and texts), made
+    from the columns: a row per person, and the checks short of pass or passed with a warning at the
+    levels up to ``current_level + reach`` (every level when ``None``). ``employees``: employee_id,
+    name, org_unit of (at least) the people of ``result``."""
+    from qualify.formats.decisions import (
+        CHECK_COLUMNS,
+        CHECK_WIDTHS,
+        PEOPLE_WIDTHS,
+        check_outcome_text,
+        label,
+        level_outcome_text,
+        rule_label,
+    )
+    from qualify.formats.xlsx_frames import FrameSheet, neutral_text, write_frames_xlsx
+
+    blocks, block_of, outcome_of = result.texts.checks_of()
+    texts = result.texts.rows
+    # shared strings: the level outcomes, the check outcomes and warning, the rules and their names,
+    # then five per text (actual, required, message, what to do, facts)
+    shared = [level_outcome_text(o, lang) for o in LEVEL_OUTCOMES]
+    outcome_at = len(shared)
+    shared += [check_outcome_text(o, lang) for o in OUTCOMES] + [label("warning", lang)]
+    rules = list(dict.fromkeys(rule for _, rule in blocks))
+    rule_at = len(shared)
+    shared += rules + [rule_label(standard, rule, lang) for rule in rules]
+    text_at = len(shared)
+    zh = lang == "zh"
+    shown = np.zeros(len(texts) + 1, dtype=np.bool_)
+    outcome_index = np.zeros(len(texts) + 1, dtype=np.int64)
+    for t, ((actual, required, mzh, men, gzh, gen, facts), code) in enumerate(
+            zip(texts, outcome_of.tolist(), strict=True)):
+        warns = isinstance(facts, UnknownFacts) and facts.accepted
+        shown[t] = code != PASS or warns
+        outcome_index[t] = outcome_at + (len(OUTCOMES) if warns else code)
+        message = mzh if zh else men
+        gap = "" if code == PASS else (gzh if zh else gen) or message
+        shared += [neutral_text(actual), neutral_text(required), neutral_text(message), neutral_text(gap),
+                   _dumps(facts.as_json()) if facts is not None else "{}"]
+    rule_index = np.asarray([rule_at + rules.index(rule) for _, rule in blocks], dtype=np.int64)
+
+    people = result.people.join(employees.select("employee_id", "name", "org_unit").unique("employee_id"),
+                                on="employee_id", how="left", maintain_order="left")
+    n = people.height
+    step = 50_000
+    levels = result.level_numbers
+    level_head = [(f"{level} 级" if zh else f"level {level}") for level in levels]
+
+    def people_rows() -> Iterator[pl.DataFrame]:
+        for start in range(0, n, step):
+            stop = min(n, start + step)
+            yield people.slice(start, stop - start).select(
+                "employee_id", "name", "org_unit", "current_level").with_columns(
+                result.highest_eligible_level.slice(start, stop - start),
+                *[pl.Series(f"l{j}", result.level_codes[start:stop, j].astype(np.uint32) , dtype=pl.UInt32)
+                  for j in range(len(levels))])
+
+    check_level = np.asarray([lvl for lvl, _ in result.schedule], dtype=np.int64)
+    current = people.get_column("current_level").to_numpy()
+    within = (np.ones_like(result.text_ids, dtype=np.bool_) if reach is None else
+              check_level[np.newaxis, :] <= (current + reach)[:, np.newaxis])
+    person, column = np.nonzero(shown[result.text_ids] & within)
+    ids = result.text_ids[person, column].astype(np.int64)
+
+    def check_rows() -> Iterator[pl.DataFrame]:
+        for start in range(0, len(person), step):
+            who = person[start:start + step]
+            t = ids[start:start + step]
+            base = text_at + 5 * t
+            rule = rule_index[block_of[t]]
+            yield people.select("employee_id", "name", "org_unit").select(pl.all().gather(who)).with_columns(
+                pl.Series("level", check_level[column[start:start + step]], dtype=pl.Int64),
+                *[pl.Series(name, values.astype(np.uint32), dtype=pl.UInt32) for name, values in (
+                    ("rule", rule), ("rule_name", rule + len(rules)), ("outcome", outcome_index[t]),
+                    ("actual", base), ("required", base + 1), ("message", base + 2), ("gap", base + 3),
+                    ("facts", base + 4))])
+
+    people_sheet = FrameSheet(
+        label("people", lang),
+        [label(k, lang) for k in ("employee_id", "name", "org_unit", "current_level",
+                                  "highest_eligible_level")] + level_head,
+        PEOPLE_WIDTHS + [12] * len(levels), people_rows, {f"l{j}" for j in range(len(levels))})
+    checks_sheet = FrameSheet(label("checks", lang), [label(k, lang) for k in CHECK_COLUMNS], CHECK_WIDTHS,
+                              check_rows, {"rule", "rule_name", "outcome", "actual", "required", "message",
+                                           "gap", "facts"})
+    write_frames_xlsx(path, [people_sheet, checks_sheet], shared)

@@ -279,8 +279,8 @@ def write_assessment(assessment: Assessment, fmt: OutputFormat, lang: Lang, *, p
         elif fmt == "parquet":
             output.write_parquet(result, temporary, lang, checks)
         else:
-            write_decisions(assessment.decisions(), "xlsx", lang, assessment.standard, assessment.employees,
-                            path=temporary, reach=reach)
+            output.write_xlsx(result, temporary, lang, assessment.standard, assessment.frames.employees,
+                              reach=reach)
     return path.stat().st_size
 
 
