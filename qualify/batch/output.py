@@ -49,8 +49,6 @@ class Fragments:
 
     check: pl.Series
     gap: pl.Series
-    passed: np.ndarray[Any, np.dtype[np.bool_]]
-    """Per text number: the check passed without a warning."""
 
     @property
     def none(self) -> int:
@@ -62,14 +60,11 @@ def fragments(result: BatchResult, lang: Lang, checks: ChecksShown = "all") -> F
     blocks, block_of, outcome_of = result.texts.checks_of()
     check: list[str | None] = []
     gap: list[str | None] = []
-    passed = np.zeros(len(result.texts) + 1, dtype=np.bool_)
     zh = lang == "zh"
-    for t, ((actual, required, mzh, men, gzh, gen, facts), block, code) in enumerate(
-            zip(result.texts.rows, block_of.tolist(), outcome_of.tolist(), strict=True)):
+    for (actual, required, mzh, men, gzh, gen, facts), block, code in zip(
+            result.texts.rows, block_of.tolist(), outcome_of.tolist(), strict=True):
         level, rule = blocks[block]
-        warns = isinstance(facts, UnknownFacts) and facts.accepted
-        passed[t] = code == PASS and not warns
-        if checks == "failing" and passed[t]:
+        if checks == "failing" and code == PASS and not (isinstance(facts, UnknownFacts) and facts.accepted):
             check.append(None)
         else:
             check.append(_dumps({"rule": rule, "outcome": OUTCOME_VALUES[code], "actual": actual,
@@ -79,8 +74,7 @@ def fragments(result: BatchResult, lang: Lang, checks: ChecksShown = "all") -> F
                                                      "message": gzh if zh else gen}))
     check.append(None)
     gap.append(None)
-    return Fragments(pl.Series("check", check, dtype=pl.String), pl.Series("gap", gap, dtype=pl.String),
-                     passed)
+    return Fragments(pl.Series("check", check, dtype=pl.String), pl.Series("gap", gap, dtype=pl.String))
 
 
 def _spans(result: BatchResult) -> list[tuple[int, int, int]]:
