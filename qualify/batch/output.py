@@ -251,15 +251,49 @@ def selected_checks(result: BatchResult, texts: pl.DataFrame,
     return person.astype(np.int64), column.astype(np.int64)
 
 
+PARQUET_PEOPLE = 20_000
+"""People per slice of rows handed to the Parquet writer (memory does not grow with the organisation)."""
+
+
 def write_parquet(result: BatchResult, path: Path, lang: Lang, checks: ChecksShown = "all") -> None:
     """One row per check (``check_rows``), person by person in the order of the decisions, texts in
-    ``lang``, with the standard, as-of date and stage in every row."""
+    ``lang``, with the standard, as-of date and stage in every row; streamed to the file a slice of
+    people at a time."""
+    from polars.io.plugins import register_io_source
+
     texts = text_frame(result, lang)
-    person, column = selected_checks(result, texts, checks)
-    frame = check_rows(result, texts, person, column).with_columns(
-        pl.lit(result.standard_id).cast(pl.Categorical).alias("standard"),
-        pl.lit(result.as_of).alias("as_of"), pl.lit(result.stage.value).cast(pl.Categorical).alias("stage"))
-    frame.write_parquet(path, statistics=False)
+    n = result.people.height
+
+    def rows(start: int, stop: int) -> pl.DataFrame:
+        part = BatchResult(standard_id=result.standard_id, as_of=result.as_of, stage=result.stage,
+                           people=result.people.slice(start, stop - start), schedule=result.schedule,
+                           outcomes=result.outcomes[start:stop], text_ids=result.text_ids[start:stop],
+                           texts=result.texts)
+        person, column = selected_checks(part, texts, checks)
+        return check_rows(part, texts, person, column).with_columns(
+            pl.lit(result.standard_id).cast(pl.Categorical).alias("standard"),
+            pl.lit(result.as_of).alias("as_of"),
+            pl.lit(result.stage.value).cast(pl.Categorical).alias("stage"))
+
+    first = rows(0, min(n, PARQUET_PEOPLE))
+
+    def source(with_columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None,
+               batch_size: int | None) -> Iterator[pl.DataFrame]:
+        left = n_rows
+        for start in range(0, max(n, 1), PARQUET_PEOPLE):
+            frame = first if start == 0 else rows(start, min(n, start + PARQUET_PEOPLE))
+            if with_columns is not None:
+                frame = frame.select(with_columns)
+            if predicate is not None:
+                frame = frame.filter(predicate)
+            if left is not None:
+                frame = frame.head(left)
+                left -= frame.height
+            yield frame
+            if left is not None and left <= 0:
+                return
+
+    register_io_source(source, schema=first.schema).sink_parquet(path, statistics=False)
 
 
 # --- the workbook for HR ----------------------------------------------------------------------------
