@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -26,9 +27,11 @@ from qualify.services.certification.values import Actor, ApplicationView, CycleV
 
 
 def decision_record(repo: CertificationRepository, app: ApplicationView, cycle: CycleView) -> PersonRecord:
-    """The person's record as the cycle's decision sees it: their HR record, plus the application's
-    evidence, with the panel's consolidated ratings as the only ratings at the target level."""
+    """The person's record as the cycle's decision sees it: their record (HR data and the evidence
+    they entered with any application), plus the application's evidence not yet in it, with the
+    panel's consolidated ratings as the only ratings at the target level."""
     record = repo.person_record(app.employee_id)
+    known = {e.evidence_id for e in record.evidence}
     extra = tuple(
         EvidenceRecord(
             employee_id=app.employee_id,
@@ -44,6 +47,7 @@ def decision_record(repo: CertificationRepository, app: ApplicationView, cycle: 
             note=ev.item.note,
         )
         for ev in repo.evidence(app.id)
+        if not ev.record_id or ev.record_id not in known
     )
     panel = tuple(
         RatingRecord(
@@ -128,9 +132,15 @@ def changed_on_appeal(repo: CertificationRepository, application_id: int) -> boo
     return decisions[current.supersedes_id].passed != current.passed
 
 
-def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[ApplicationView]:
+def publish(
+    repo: CertificationRepository,
+    actor: Actor,
+    cycle_id: int,
+    application_ids: Collection[int] | None = None,
+) -> list[ApplicationView]:
     """Publish every decided application of the cycle for the notice period (公示), and again every
-    result an appeal changed, with a notice period of its own."""
+    result an appeal changed, with a notice period of its own; with ``application_ids``, only those of
+    them (HR's batch work)."""
     with repo.atomic():
         cycle = visible_cycle(repo, actor, cycle_id)
         roles = roles_for_cycle(actor, cycle)
@@ -141,6 +151,8 @@ def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[
             if a.state is ApplicationState.decided
             or (a.state is ApplicationState.appeal_decided and changed_on_appeal(repo, a.id))
         ]
+        if application_ids is not None:
+            decided = [a for a in decided if a.id in set(application_ids)]
         if not decided:
             raise QualifyError(
                 code="nothing-to-publish",

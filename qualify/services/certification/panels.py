@@ -14,6 +14,7 @@ from qualify.services.certification.access import (
     visible_application,
     visible_cycle,
 )
+from qualify.services.certification.opinions import require_opinion
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, Notice, PanelView
 
@@ -136,7 +137,9 @@ def assign_panel(
     with repo.atomic():
         app = visible_application(repo, actor, application_id)
         panel = panel_of_kind(repo, app, panel_id, "review")
-        state = transition(app.state, Action.assign_panel, roles_for_application(repo, actor, app))
+        cycle = repo.cycle(app.cycle_id)
+        state = transition(app.state, Action.assign_panel, roles_for_application(repo, actor, app, cycle))
+        require_opinion(app, cycle)
         if any(a.state is AssignmentState.submitted for a in repo.assignments(app.id, "review")):
             raise QualifyError(
                 code="panel-already-scoring",

@@ -45,6 +45,7 @@ class NewCycle:
     as_of: dt.date
     levels: tuple[int, ...]
     notice_days: int = 7
+    manager_opinion: str = "off"  # required | optional | off (``qualify.core.cycle.ManagerOpinion``)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class CycleView:
     as_of: dt.date
     levels: tuple[int, ...]
     notice_days: int
+    manager_opinion: str = "off"  # required | optional | off
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class ApplicationView:
     published_at: dt.datetime | None = None
     notice_ends_at: dt.datetime | None = None
     version: int = 1
+    manager_opinion: str = ""  # the applicant's manager's opinion (主管意见), "" while none
+    manager_opinion_by: str = ""
+    manager_opinion_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class EvidenceView:
     application_id: int
     item: EvidenceInput
     files: tuple[FileView, ...] = ()
+    record_id: str = ""  # the person's evidence record it is (its evidence_id), "" when not kept apart
 
 
 @dataclass(frozen=True)

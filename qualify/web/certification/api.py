@@ -49,6 +49,9 @@ class CycleIn(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int = 7
+    manager_opinion: str = "off"
+    """Whether applicants' managers give an opinion (主管意见): ``required`` (before the panel),
+    ``optional`` or ``off``."""
 
 
 class CycleOut(Schema):
@@ -63,6 +66,7 @@ class CycleOut(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int
+    manager_opinion: str = "off"
     finished: dict[str, int] | None = None
     """After the step ``finish``: how many were ``certified`` and ``closed``, and how many wait
     (``in_notice`` until ``notice_ends_at``; ``to_publish``: changed on appeal, to publish again)."""
@@ -101,6 +105,14 @@ class ApplicationOut(Schema):
     notice_ends_at: dt.datetime | None
     version: int
     allowed: list[str] = []
+    manager_opinion: str | None = None
+    """The applicant's manager's opinion, for the panel, HR and the manager (``null`` for the
+    applicant, and when the cycle asks for none); ``""`` while not given."""
+    manager_opinion_by: str | None = None
+
+
+class OpinionIn(Schema):
+    opinion: str
 
 
 class EvidenceIn(Schema):
@@ -238,9 +250,14 @@ class CertificateOut(Schema):
 
 
 def _app_out(request: HttpRequest, app: svc.ApplicationView) -> dict[str, Any]:
+    r, me = repo(), actor(request)
     data = {f: getattr(app, f) for f in ApplicationOut.model_fields if f != "allowed"}
     data["state"] = app.state.value
-    data["allowed"] = [a.value for a in svc.allowed(repo(), actor(request), app)]
+    data["allowed"] = [a.value for a in svc.allowed(r, me, app)]
+    cycle = r.cycle(app.cycle_id)
+    panel_side = {svc.Role.hr, svc.Role.admin, svc.Role.assessor, svc.Role.lead, svc.Role.manager}
+    if not (svc.opinion_wanted(cycle) and svc.roles_for_application(r, me, app, cycle) & panel_side):
+        data["manager_opinion"] = data["manager_opinion_by"] = None
     return data
 
 
@@ -288,6 +305,7 @@ def create_cycle(request: HttpRequest, body: CycleIn) -> Any:
             as_of=body.as_of,
             levels=tuple(body.levels),
             notice_days=body.notice_days,
+            manager_opinion=body.manager_opinion,
         ),
     )
     return Status(201, made)
@@ -487,6 +505,17 @@ def self_assessment(request: HttpRequest, application_id: int, body: SelfAssessm
 
 
 @router.post(
+    "/applications/{int:application_id}/opinion",
+    response=ApplicationOut,
+    summary="Give the manager's opinion (主管意见) (the applicant's manager, before the panel)",
+)
+@refusals
+def give_opinion(request: HttpRequest, application_id: int, body: OpinionIn) -> Any:
+    done = svc.give_opinion(repo(), actor(request), application_id, body.opinion)
+    return _app_out(request, done)
+
+
+@router.post(
     "/applications/{int:application_id}/panel",
     response=ApplicationOut,
     summary="Assign a review panel (or, while appealed, an appeal panel) (HR)",
@@ -672,3 +701,78 @@ def certificate(request: HttpRequest, number: str) -> Any:
     if cert is None or not access.people_visible_to(request.user).filter(pk=cert.person_id).exists():
         return error_response(request, ErrorCode.NOT_FOUND)
     return certificate_view(cert)
+
+
+# --- HR's batch work ----------------------------------------------------------------------------------
+
+
+class BatchIn(Schema):
+    action: str
+    """assign_panel, decide, publish or certify"""
+    application_ids: list[int]
+    panel_id: int | None = None
+    """the review panel to assign (``assign_panel`` only)"""
+    dry_run: bool = True
+    """true (the default): nothing changes, the answer says what would happen to each application"""
+
+
+class BatchLineOut(Schema):
+    application_id: int
+    employee_id: str
+    person_name: str
+    state: str
+    """the state before the step"""
+    ok: bool
+    error: dict[str, Any] | None = None
+    """the refusal in the API's error shape (code, message, fields), when not ok"""
+
+
+class BatchOut(Schema):
+    action: str
+    dry_run: bool
+    done: int
+    refused: int
+    lines: list[BatchLineOut]
+
+
+@router.post(
+    "/{int:cycle_id}/batch",
+    response=BatchOut,
+    summary="HR's batch step on many applications: a dry run by default, then for real (dry_run=false)",
+)
+@refusals
+def batch(request: HttpRequest, cycle_id: int, body: BatchIn) -> Any:
+    from qualify.web.accounts.errors import message_of
+
+    result = svc.run_batch(
+        repo(),
+        actor(request),
+        cycle_id,
+        body.action,
+        body.application_ids,
+        panel_id=body.panel_id,
+        dry_run=body.dry_run,
+    )
+    return {
+        "action": result.action.value,
+        "dry_run": result.dry_run,
+        "done": len(result.done),
+        "refused": len(result.refused),
+        "lines": [
+            {
+                "application_id": line.application.id,
+                "employee_id": line.application.employee_id,
+                "person_name": line.application.person_name,
+                "state": line.application.state.value,
+                "ok": line.ok,
+                "error": None
+                if line.refusal is None
+                else {
+                    "code": line.refusal.code,
+                    "message": message_of(line.refusal),
+                    "fields": line.refusal.fields,
+                },
+            }
+            for line in result.lines
+        ],
+    }

@@ -6,3 +6,11 @@ class CertificationConfig(AppConfig):
     name = "qualify.web.certification"
     label = "certification"
     verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        # The person page shows the certification history through a port of its own (people sits
+        # below certification and does not import it): plug the reader in.
+        from qualify.web.certification.history import CertificationHistory
+        from qualify.web.people import history
+
+        history.register(CertificationHistory())

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qualify.core.cycle import ApplicationState, AssignmentState, CycleState
-from qualify.web.people.models import ActivityFields
+from qualify.core.cycle import ApplicationState, AssignmentState, CycleState, ManagerOpinion
+from qualify.web.people.models import ActivityFields, Evidence
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -44,6 +44,9 @@ class Cycle(models.Model):
     as_of = models.DateField(_("as-of date"))
     levels = models.JSONField(_("levels offered"), default=list)
     notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=7)
+    manager_opinion = models.CharField(
+        _("manager's opinion"), max_length=10, choices=_choices(ManagerOpinion), default="off"
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -107,6 +110,10 @@ class Application(models.Model):
     publication = models.ForeignKey(
         Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
+    # the applicant's manager's opinion (主管意见), when the cycle asks for one; shown to the panel
+    manager_opinion = models.TextField(_("manager's opinion"), blank=True)
+    manager_opinion_by = models.CharField(max_length=150, blank=True)
+    manager_opinion_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -120,6 +127,11 @@ class Application(models.Model):
 
 class EvidenceItem(ActivityFields):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    # the person's evidence record this item is: entered with the application (and counted by the
+    # self-check and every later decision), or an earlier record reused in this application
+    record = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.SET_NULL, related_name="application_items"
+    )
     elements = models.JSONField(_("elements supported"), default=list, blank=True)
     measures = models.JSONField(_("measures supported"), default=list, blank=True)
 

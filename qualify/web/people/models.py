@@ -136,8 +136,17 @@ class ActivityFields(models.Model):
 
 
 class Evidence(ActivityFields):
+    """One evidence record of a person: from HR data (``source`` "import", replaced by the next
+    import) or entered by the person with a certification application ("application", kept by
+    imports): one record per person, whichever way it came."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("HR data")
+        APPLICATION = "application", _("entered with an application")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence")
     evidence_id = models.CharField(_("evidence ID"), max_length=64)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default="import")
 
     class Meta:
         verbose_name = _("evidence")

@@ -64,7 +64,9 @@ class OrmRepository:
         ids = list(employee_ids)
         found: dict[str, PersonRecord] = {}
         for start in range(0, len(ids), 5000):
-            org = organisation_for(Person.objects.filter(employee_id__in=ids[start:start + 5000]))
+            # an import compares and replaces what HR data gave, never what people entered themselves
+            org = organisation_for(Person.objects.filter(employee_id__in=ids[start:start + 5000]),
+                                   imported_only=True)
             for employee in org.employees:
                 record = org.person(employee.employee_id)
                 if record is not None:
@@ -108,9 +110,12 @@ class OrmRepository:
                       "updated_at"]
             Person.objects.bulk_update(updated, fields, batch_size=2000)
             pks = [people[r.employee.employee_id].pk for r in records]
-            for model in (PerformanceRating, ExamResult, Evidence, ElementRating):
-                for start in range(0, len(pks), 5000):
-                    model.objects.filter(person_id__in=pks[start:start + 5000]).delete()
+            for start in range(0, len(pks), 5000):
+                chunk = pks[start:start + 5000]
+                for model in (PerformanceRating, ExamResult, ElementRating):
+                    model.objects.filter(person_id__in=chunk).delete()
+                # evidence entered with an application stays the person's
+                Evidence.objects.filter(person_id__in=chunk, source=Evidence.Source.IMPORT).delete()
             _bulk(records, people)
 
 
