@@ -34,6 +34,7 @@ NOT_IN_ADMIN = {
     "people.Evidence": "part of a person's imported record",
     "people.ElementRating": "part of a person's imported record",
     "screening.ScreeningResult": "read on the screening run's page",
+    "screening.WorkerHeartbeat": "read by /healthz; the worker keeps it",
     "certification.ScreeningEntry": "part of a cycle",
     "certification.Publication": "part of a cycle",
     "certification.EvidenceItem": "part of an application",

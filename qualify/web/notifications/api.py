@@ -7,12 +7,12 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
-from qualify.web.api import Paged, PageParams, paginate
 from qualify.web.notifications.context import uid, unread_count
 from qualify.web.notifications.events import render
 from qualify.web.notifications.models import Notification
+from qualify.web.pagination import Listing, paginate_api
 
 router = Router(tags=["notifications"])
 
@@ -37,14 +37,13 @@ def _out(note: Notification) -> NotificationOut:
                            created_at=note.created_at, read=note.read_at is not None)
 
 
-@router.get("/", response=Paged(NotificationOut), summary="My notifications, newest first")
-def my_notifications(
-    request: HttpRequest, params: Query[PageParams], unread: bool = False
-) -> dict[str, object]:
+@router.get("/", response=list[NotificationOut], summary="My notifications, newest first")
+@paginate_api
+def my_notifications(request: HttpRequest, unread: bool = False) -> Listing:
     notes = Notification.objects.filter(user_id=uid(request))
     if unread:
         notes = notes.filter(read_at__isnull=True)
-    return paginate(notes, params.page, params.page_size, _out)
+    return Listing(notes, lambda page: [_out(note) for note in page])
 
 
 @router.get("/unread", response=UnreadOut, summary="How many of my notifications are unread")
