@@ -246,7 +246,7 @@ def test_hr_sees_failed_imports_and_expiring_certificates_of_their_own(
     from qualify.web.people.models import ImportBatch
 
     ImportBatch.objects.create(created_by=users["hr"], file_name="花名册.xlsx", standard_id="mini@1.0",
-                               status="rejected", content=b"", problems=[{"code": "x"}])
+                               status="rejected", problems=[{"code": "x"}])
     today = timezone.localdate()
     m.Certificate.objects.create(
         number="MINI-L2-2026-00001", person=org.people["E001"], holder_name="张三", holder_employee_id="E001",

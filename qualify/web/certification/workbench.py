@@ -488,9 +488,9 @@ def hr_role(user: Any, today: dt.date) -> Role:
             url("certification:register", query="status=expiring") or url("certification:expiring"),
         )
     )
-    imports = ImportBatch.objects.filter(
+    imports = ImportBatch.objects.filter(  # rows only: the files are in the storage
         status=ImportBatch.Status.REJECTED, created_at__gte=now - dt.timedelta(days=IMPORT_DAYS)
-    ).defer("content")
+    )
     if not access.is_admin(user):
         imports = imports.filter(created_by=user)  # a batch is its uploader's (and admins')
     count, first_batches = _first(imports.order_by("-created_at"))
