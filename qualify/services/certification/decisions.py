@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
@@ -21,7 +22,7 @@ from qualify.services.certification.access import (
 from qualify.services.certification.frozen import cycle_standard, knowledge_standings
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.repository import CertificationRepository
-from qualify.services.certification.values import Actor, ApplicationView, CycleView, DecisionView
+from qualify.services.certification.values import Actor, ApplicationView, CycleView, DecisionView, Notice
 
 # --- 7. decide ----------------------------------------------------------------------------------------
 
@@ -93,7 +94,22 @@ def decide(repo: CertificationRepository, actor: Actor, application_id: int) -> 
             actor, app.id, "computed", passed, app.target_level, outcome, trace, "", None
         )
         repo.update_application(actor, app.id, Action.decide.value, state=state, expected_version=app.version)
-        return made
+        cycle = repo.cycle(app.cycle_id)
+        panel = tuple(sorted({a.user_id for a in repo.assignments(app.id, "review")}))
+    repo.notify(
+        Notice(
+            "decision-made",
+            user_ids=panel,
+            to_hr=True,
+            cycle_name=cycle.name,
+            application_id=app.id,
+            level=app.target_level,
+            family=cycle.family,
+            cycle_id=cycle.id,
+            skip_user_id=actor.user_id,
+        )
+    )
+    return made
 
 
 def override(
@@ -167,6 +183,19 @@ def publish(
         if cycle_state is not cycle.state:
             repo.set_cycle_state(actor, cycle_id, Action.publish.value, cycle_state)
         done = [repo.application(a.id) for a in decided]
+    last_day = ends.date() - dt.timedelta(days=1)  # the notice ends at midnight after its last local day
     for app in done:
-        notify_applicant(repo, "result-published", app, cycle)
+        notify_applicant(repo, "result-published", app, cycle, on=last_day)
+    repo.notify(
+        Notice(
+            "publication-started",
+            to_hr=True,
+            cycle_name=cycle.name,
+            family=cycle.family,
+            cycle_id=cycle.id,
+            on=last_day,
+            count=len(done),
+            skip_user_id=actor.user_id,
+        )
+    )
     return done

@@ -147,13 +147,16 @@ def assign_panel(
                 message_zh="已有评委提交评分，不能更换评委组",
             )
         done = seat_panel(repo, actor, app, panel, Action.assign_panel, state)
+    cycle = repo.cycle(app.cycle_id)
     repo.notify(
         Notice(
             "assigned-to-panel",
             user_ids=(panel.lead_user_id, *panel.member_user_ids),
-            cycle_name=repo.cycle(app.cycle_id).name,
+            cycle_name=cycle.name,
             application_id=app.id,
             level=app.target_level,
+            family=cycle.family,
+            cycle_id=cycle.id,
         )
     )
     return done

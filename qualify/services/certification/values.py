@@ -220,9 +220,16 @@ class CertificateView:
 class Notice:
     """A notification: the event, whom it is for (employee ids and account ids), and what it is about."""
 
-    event: str  # application-received, assigned-to-panel, result-published, appeal-decided
+    event: str  # one of qualify.web.notifications.events.EVENTS: application-received, assigned-to-panel …
     employee_ids: tuple[str, ...] = ()
     user_ids: tuple[int, ...] = ()
     cycle_name: str = ""
     application_id: int | None = None
     level: int | None = None
+    family: str = ""  # the job family: its HR (``to_hr``) and its group robots hear of it
+    to_hr: bool = False
+    cycle_id: int | None = None
+    on: dt.date | None = None  # the date the message names (notice end, validity, deadline)
+    number: str = ""  # a certificate's number
+    count: int | None = None
+    skip_user_id: int | None = None  # the account that took the step is not told about it

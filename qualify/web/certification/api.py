@@ -21,6 +21,7 @@ from qualify.services import certification as svc
 from qualify.services.standards import shipped_standard
 from qualify.web.accounts.errors import error_response, response_for
 from qualify.web.certification.common import actor, repo
+from qualify.web.pagination import Listing, paginate_api
 
 router = Router(tags=["cycles"])
 
@@ -280,6 +281,7 @@ def _assignment_out(a: svc.AssignmentView) -> dict[str, Any]:
 
 
 @router.get("/", response=list[CycleOut], summary="Certification cycles (drafts only for HR)")
+@paginate_api
 def list_cycles(request: HttpRequest) -> list[svc.CycleView]:
     me = actor(request)
     found = []
@@ -368,10 +370,12 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     response=list[ApplicationOut],
     summary="The cycle's applications you have a role on (HR: all of the family)",
 )
+@paginate_api
 @refusals
 def list_applications(request: HttpRequest, cycle_id: int) -> Any:
     svc.visible_cycle(repo(), actor(request), cycle_id)
-    return [_app_out(request, a) for a in svc.applications_for(repo(), actor(request), cycle_id)]
+    found = svc.applications_for(repo(), actor(request), cycle_id)
+    return Listing(found, lambda page: [_app_out(request, a) for a in page])
 
 
 @router.post(
@@ -393,6 +397,7 @@ def create_application(request: HttpRequest, cycle_id: int, body: ApplicationIn)
 
 
 @router.get("/{int:cycle_id}/panels", response=list[PanelOut], summary="The cycle's panels (HR)")
+@paginate_api
 @refusals
 def list_panels(request: HttpRequest, cycle_id: int) -> Any:
     cycle = svc.visible_cycle(repo(), actor(request), cycle_id)
@@ -465,6 +470,7 @@ def application_step(request: HttpRequest, application_id: int, step: str) -> An
     response=list[EvidenceOut],
     summary="The application's evidence",
 )
+@paginate_api
 @refusals
 def list_evidence(request: HttpRequest, application_id: int) -> Any:
     svc.visible_application(repo(), actor(request), application_id)
@@ -554,6 +560,7 @@ def score_sheet(request: HttpRequest, application_id: int) -> Any:
 
 
 @router.get("/assignments", response=list[AssignmentOut], summary="Your score sheets")
+@paginate_api
 def my_assignments(request: HttpRequest) -> Any:
     return [_assignment_out(a) for a in svc.my_assignments(repo(), actor(request))]
 
@@ -632,6 +639,7 @@ def consolidate(request: HttpRequest, application_id: int) -> Any:
     response=list[DecisionOut],
     summary="Every decision, oldest first (the last one counts); after publication for the applicant",
 )
+@paginate_api
 @refusals
 def decisions(request: HttpRequest, application_id: int) -> Any:
     from qualify.services.visibility import visible_decisions
@@ -683,6 +691,7 @@ def decide_appeal(request: HttpRequest, application_id: int, body: AppealDecisio
     response=list[CertificateOut],
     summary="Certificates expiring within ?days= (default 90) or expired (HR)",
 )
+@paginate_api
 @refusals
 def expiring(request: HttpRequest, days: int = 90) -> Any:
     me = actor(request)

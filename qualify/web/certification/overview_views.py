@@ -47,9 +47,10 @@ def _charts(request: HttpRequest) -> tuple[list[dict[str, Any]], Any]:
     level_name = {str(lv): (_("no level") if lv == 0 else _("level %(n)d") % {"n": lv}) for lv in levels}
     figures: list[tuple[reports.Series, str, str, str, dict[str, str], bool]] = [
         (
-            reports.levels_by_unit(user, levels, lang()),
+            reports.levels_by_unit(user, levels, lang(), _("other units")),
             _("Levels by unit"),
-            _("People per organisation unit, by their current level (the largest units; … is the rest)."),
+            _("People per organisation unit, by their current level: the largest units, then the others "
+              "added up."),
             _("Unit"),
             level_name,
             True,

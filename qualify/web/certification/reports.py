@@ -162,7 +162,7 @@ class Series:
         return not any(any(values) for values in self.rows.values())
 
 
-def levels_by_unit(user: Any, levels: list[int], lang: str) -> Series:
+def levels_by_unit(user: Any, levels: list[int], lang: str, rest_label: str = "…") -> Series:
     counts = (
         people_in_scope(user).values("org_unit_id", "current_level").annotate(n=Count("id")).order_by()
     )
@@ -182,7 +182,7 @@ def levels_by_unit(user: Any, levels: list[int], lang: str) -> Series:
     labels = [name(u) for u in shown]
     rows = {str(level): [per_unit[u].get(level, 0) for u in shown] for level in levels}
     if rest:
-        labels.append("…")
+        labels.append(rest_label)
         for level in levels:
             rows[str(level)].append(sum(per_unit[u].get(level, 0) for u in rest))
     return Series("levels_by_unit", labels, rows)

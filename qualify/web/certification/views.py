@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -123,6 +124,9 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
     return render(request, "certification/cycle_form.html", {"form": form})
 
 
+APPLICATIONS_PAGE = 50
+
+
 @login_required
 def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
     c = _cycle_or_404(request, cycle_id)
@@ -148,7 +152,7 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
         context["per_state"] = [
             (state_name(svc.ApplicationState(k)), v) for k, v in progress.per_state.items()
         ]
-        context["applications"] = [_row(a) for a in progress.applications]
+        listed = progress.applications
         context["panels"] = r.panels(c.id)
         context["actions"] = [
             a
@@ -168,7 +172,11 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
         )
         context["finishable"] = c.state is CycleState.notice
     else:
-        context["applications"] = [_row(a) for a in svc.applications_for(r, me, c.id)]
+        listed = svc.applications_for(r, me, c.id)
+    # A cycle of a job family may hold thousands of applications: a page of them.
+    page = Paginator(listed, APPLICATIONS_PAGE).get_page(request.GET.get("page"))
+    context["page"] = page
+    context["applications"] = [_row(a) for a in page.object_list]
     context["has_publication"] = m.Publication.objects.filter(cycle_id=c.id).exists()
     context["may_apply"] = c.state is CycleState.open and me.employee_id is not None
     context["may_nominate"] = c.state is CycleState.open and "manager" in me.roles
