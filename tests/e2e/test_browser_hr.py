@@ -133,7 +133,7 @@ def test_the_overview_draws_its_charts_with_the_vendored_echarts_offline_at_desk
         assert list(data) == ["levels_by_unit", "eligible_certified", "funnel", "score_spread", "expiring"]
         for key, figures in data.items():
             box = page.locator(f"[data-echart={key}]")
-            assert box.get_attribute("role") == "img" and figures["title"] in box.get_attribute("aria-label")
+            assert box.get_attribute("role") == "img" and box.get_attribute("aria-label") == figures["title"]
             texts = box.locator("svg text").all_text_contents()
             for label in figures["labels"]:  # each bar's name on the axis (a long one is cut short)
                 assert any(t == label or (t.endswith("...") and label.startswith(t[:-3])) for t in texts), (
@@ -147,5 +147,14 @@ def test_the_overview_draws_its_charts_with_the_vendored_echarts_offline_at_desk
             assert stage in funnel and str(value) in funnel  # the bar's figure at its end
         assert page.locator("table[data-chart=funnel]").count() == 1  # the table twin stays
         shoot(page, "overview-echarts")
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.click("button[name=language][value=en]")  # the same charts in English, from the page
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/overview/?cycle={cycle.id}")
+    page.wait_for_selector("[data-echart] svg")
+    assert page.locator("[data-echart=funnel]").get_attribute("aria-label") == "The cycle's funnel"
+    texts = page.locator("[data-echart=funnel] svg text").all_text_contents()
+    assert "applied" in texts and "已申请" not in texts
+    shoot(page, "overview-echarts-en")
     assert not elsewhere, elsewhere
     assert not problems, problems

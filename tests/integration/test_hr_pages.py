@@ -235,7 +235,9 @@ def test_the_overview_gives_five_charts_their_figures_with_table_twins_counted_i
     charts = chart_data(page)
     assert list(charts) == ["levels_by_unit", "eligible_certified", "funnel", "score_spread", "expiring"]
     for key in charts:
-        assert f'data-echart="{key}" role="img" aria-label="' in page and f'data-chart="{key}"' in page
+        label = charts[key]["title"].replace("'", "&#x27;")
+        assert f'data-echart="{key}" role="img" aria-label="{label}"' in page
+        assert f'aria-describedby="d-{key}"' in page and f'data-chart="{key}"' in page
     assert "/static/qualify/vendor/echarts/5.6.0/echarts.min.js" in page
     assert "<script>alert(1)" not in page  # a unit's name stays data inside the chart's JSON
     units = charts["levels_by_unit"]
