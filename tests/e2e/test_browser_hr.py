@@ -158,3 +158,15 @@ def test_the_overview_draws_its_charts_with_the_vendored_echarts_offline_at_desk
     shoot(page, "overview-echarts-en")
     assert not elsewhere, elsewhere
     assert not problems, problems
+
+    without = page.context.browser.new_context(storage_state=page.context.storage_state(),
+                                               java_script_enabled=False)  # no script: the tables
+    try:
+        bare = without.new_page()
+        bare.goto(f"{live_server.url}/overview/?cycle={cycle.id}")
+        assert bare.locator("[data-echart]").first.is_hidden()
+        assert "The chart needs JavaScript" in bare.inner_text("#chart-funnel")
+        bare.click("#chart-funnel details.twin summary")
+        assert "applied" in bare.inner_text("table[data-chart=funnel]")
+    finally:
+        without.close()
