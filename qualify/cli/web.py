@@ -273,7 +273,8 @@ def import_cmd(
 
 
 def worker() -> None:
-    """Run queued screening runs (a separate process; start as many as you like)."""
+    """Run queued screening runs and HR imports (check, then apply once confirmed): a separate process;
+    start as many as you like."""
     from qualify.web import server
 
     server.setup()

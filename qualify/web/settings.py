@@ -7,6 +7,8 @@ Every value comes from the environment or the config file (see ``qualify.web.con
 - ``QUALIFY_INSECURE_COOKIES=1`` (plain-http local use), ``QUALIFY_HSTS_SECONDS``,
   ``QUALIFY_SSL_REDIRECT=1``, ``QUALIFY_BEHIND_PROXY=1`` (trust ``X-Forwarded-Proto``)
 - ``TIME_ZONE`` (default Asia/Shanghai), ``QUALIFY_DEBUG=1`` (never in production)
+- ``QUALIFY_MEDIA_ROOT`` (default ``$QUALIFY_HOME/uploads``), ``QUALIFY_STORAGE_BACKEND``,
+  ``QUALIFY_STORAGE_OPTIONS`` (where uploaded and generated files are stored)
 """
 
 from __future__ import annotations
@@ -238,8 +240,14 @@ TIME_ZONE = ENV.TIME_ZONE
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = ENV.QUALIFY_STATIC_ROOT or HOME / "static"
+# Files (import uploads, screening workbooks, evidence and appeal attachments) go through Django's
+# storage API: local disk under MEDIA_ROOT by default (never under the web root, never served
+# directly: a view checks who may see each file), or any backend such as django-storages' S3 one
+# (QUALIFY_STORAGE_BACKEND, with its options as a JSON object in QUALIFY_STORAGE_OPTIONS).
+MEDIA_ROOT = ENV.QUALIFY_MEDIA_ROOT or HOME / "uploads"
+_storage_options = config.storage_options(ENV.QUALIFY_STORAGE_OPTIONS)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": ENV.QUALIFY_STORAGE_BACKEND, "OPTIONS": _storage_options},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if MODE == "serve" else "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -64,7 +64,7 @@ def _hr_batch(world: Any) -> dict[str, Any]:
     from qualify.web.people.models import ImportBatch
 
     batch = ImportBatch.objects.create(created_by=world.users["hr"], file_name="hr.xlsx",
-                                       standard_id="mini@1.0", status="rejected", content=b"")
+                                       standard_id="mini@1.0", status="rejected")
     return {"batch_id": batch.pk}
 
 

@@ -53,7 +53,7 @@ def repo(clock: Clock) -> DjangoRepository:
 
 @pytest.fixture
 def people(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     extra = {
         "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),

@@ -26,7 +26,7 @@ PDF = b"%PDF-1.4\n% a tiny test file\n"
 
 @pytest.fixture
 def world(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     users = {
         **users,
         "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),

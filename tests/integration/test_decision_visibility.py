@@ -35,7 +35,7 @@ def decided(
     users: dict[str, Any], org: Any, settings: Any, tmp_path: Path
 ) -> tuple[DjangoRepository, int, Any]:
     """An application decided (passed) but not yet published; the lead assessor is ``assessor``."""
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     users["assessor2"] = make_user("assessor2", ["employee", "assessor"], person=org.people["E002"])
     people = {name: actor_for(user) for name, user in users.items()}
     repo = DjangoRepository(clock=lambda: dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC))

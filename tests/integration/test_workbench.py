@@ -101,6 +101,8 @@ def test_a_required_opinion_holds_the_panel_until_the_manager_gives_it(
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "manager-opinion-required"
     assert m.Application.objects.get(pk=app.id).state == "submitted"  # nothing changed
+    waiting_for_panel = _section(hr_api, "hr", "no_panel")["items"][0]
+    assert "缺少主管意见" in waiting_for_panel["detail"]  # HR sees why it cannot go on yet
 
     manager = _client(users["manager"])
     waiting = _section(manager, "manager", "opinions")
@@ -125,7 +127,10 @@ def test_a_required_opinion_holds_the_panel_until_the_manager_gives_it(
 
     svc.assign_panel(repo, hr, app.id, panel.id)
     lead = _client(users["assessor"])
-    assert "沟通能力强，推荐认证。" in lead.get(f"/applications/{app.id}/score/").content.decode()
+    sheet = lead.get(f"/applications/{app.id}/score/").content.decode()
+    assert "沟通能力强，推荐认证。" in sheet
+    # the panel also sees the person's other evidence records that count (EV1, from HR data)
+    assert 'id="other-evidence"' in sheet and "2026-05-10" in sheet
     opinion = lead.get(f"/api/cycles/applications/{app.id}").json()["manager_opinion"]
     assert opinion == "沟通能力强，推荐认证。"
     # the applicant does not read their manager's opinion
@@ -241,7 +246,7 @@ def test_hr_sees_failed_imports_and_expiring_certificates_of_their_own(
     from qualify.web.people.models import ImportBatch
 
     ImportBatch.objects.create(created_by=users["hr"], file_name="花名册.xlsx", standard_id="mini@1.0",
-                               status="rejected", content=b"", problems=[{"code": "x"}])
+                               status="rejected", problems=[{"code": "x"}])
     today = timezone.localdate()
     m.Certificate.objects.create(
         number="MINI-L2-2026-00001", person=org.people["E001"], holder_name="张三", holder_employee_id="E001",
@@ -259,3 +264,26 @@ def test_hr_sees_failed_imports_and_expiring_certificates_of_their_own(
     assert _section(other, "hr", "imports")["count"] == 0
     mine = _section(_client(users["employee"]), "employee", "certificates")
     assert mine["items"][0]["url"] == "/certificates/MINI-L2-2026-00001/"
+
+
+@pytest.mark.django_db
+def test_hr_sees_notices_ending_soon_and_results_whose_notice_is_over(
+    users: dict[str, Any], org: Any
+) -> None:
+    cycle = _cycle(users, "off")
+    now = timezone.now()
+    ending = m.Publication.objects.create(cycle_id=cycle.id, published_at=now - dt.timedelta(days=4),
+                                          ends_at=now + dt.timedelta(days=3))
+    over = m.Publication.objects.create(cycle_id=cycle.id, published_at=now - dt.timedelta(days=9),
+                                        ends_at=now - dt.timedelta(days=2))
+    done = m.Application.objects.create(cycle_id=cycle.id, person=org.people["E001"], current_level=1,
+                                        target_level=2, state="published", publication=over)
+    m.Application.objects.create(cycle_id=cycle.id, person=org.people["E002"], current_level=2,
+                                 target_level=3, state="published", publication=ending)
+    hr = _client(users["hr"])
+    notices = _section(hr, "hr", "notices")
+    assert notices["count"] == 1
+    assert notices["items"][0]["date"] == timezone.localtime(ending.ends_at).date().isoformat()
+    assert notices["items"][0]["url"].startswith(f"/cycles/{cycle.id}/")
+    finish = _section(hr, "hr", "finish")
+    assert finish["count"] == 1 and finish["items"][0]["url"] == f"/applications/{done.pk}/"

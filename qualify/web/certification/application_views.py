@@ -34,7 +34,6 @@ from qualify.web.certification.common import (
     visible_application,
 )
 from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
-from qualify.web.certification.repository import uploads_dir
 from qualify.web.people.facts_text import figures
 from qualify.web.people.models import Evidence
 
@@ -429,11 +428,12 @@ def download(request: HttpRequest, file_id: int) -> FileResponse:
         svc.visible_application(repo(), actor(request), application_id)
     except NotFound:
         raise Http404("no such file") from None
-    path = uploads_dir() / stored.path
-    if not path.is_file():
-        raise Http404("the file is missing")
+    try:
+        handle = stored.file.open("rb")  # from the file storage, streamed
+    except (FileNotFoundError, ValueError):
+        raise Http404("the file is missing") from None
     response = FileResponse(
-        path.open("rb"), content_type=stored.content_type, as_attachment=True, filename=stored.name
+        handle, content_type=stored.content_type, as_attachment=True, filename=stored.name
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

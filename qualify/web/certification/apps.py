@@ -8,6 +8,12 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self) -> None:
+        # A deleted row's file leaves the file storage with it.
+        from qualify.web.certification.models import StoredFile
+        from qualify.web.files import delete_with_row
+
+        delete_with_row(StoredFile, "file")
+
         # The person page shows the certification history through a port of its own (people sits
         # below certification and does not import it): plug the reader in.
         from qualify.web.certification.history import CertificationHistory

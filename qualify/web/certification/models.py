@@ -7,16 +7,19 @@
   it read and is refused if someone saved in between (nothing is silently overwritten).
 - A ``Decision`` is never edited (``save`` refuses an update): an override or an appeal adds a new
   one that points to the one it replaces (``supersedes``).
-- Files (evidence, appeals) are stored outside the web root under ``$QUALIFY_HOME/uploads`` and
-  served only by a view that checks who may see them.
+- Files (evidence, appeals) go through the file storage (``STORAGES["default"]``: by default
+  ``$QUALIFY_HOME/uploads``, outside the web root) and are served only by a view that checks who may
+  see them.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qualify.core.cycle import ApplicationState, AssignmentState, CycleState, ManagerOpinion
@@ -144,8 +147,14 @@ class EvidenceItem(ActivityFields):
         return f"{self.activity} {self.date}"
 
 
+def evidence_path(stored: StoredFile, filename: str) -> str:
+    """Where an uploaded file is stored: by month, under a name nobody can guess."""
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class StoredFile(models.Model):
-    """An uploaded file: the bytes live under the uploads directory (never under the web root)."""
+    """An uploaded file: the bytes live in the file storage (never under the web root); the row keeps
+    its name there."""
 
     evidence = models.ForeignKey(
         EvidenceItem, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
@@ -157,7 +166,7 @@ class StoredFile(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    path = models.CharField(max_length=300, editable=False)  # relative to the uploads directory
+    file = models.FileField(upload_to=evidence_path, max_length=300, editable=False)
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

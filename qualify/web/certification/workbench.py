@@ -445,7 +445,10 @@ def hr_role(user: Any, today: dt.date) -> Role:
             [
                 Item(
                     title=p.cycle.name,
-                    url=url("certification:cycle", p.cycle_id) or "",
+                    # the publication list (公示名单) of the cycle, where the site has one
+                    url=url("certification:publication", p.cycle_id)
+                    or url("certification:cycle", p.cycle_id)
+                    or "",
                     detail=_("the notice ends on %(date)s")
                     % {"date": timezone.localtime(p.ends_at).date().isoformat()},
                     date=timezone.localtime(p.ends_at).date(),
@@ -482,12 +485,12 @@ def hr_role(user: Any, today: dt.date) -> Role:
                 for c in first_certs
             ],
             _("No certificate expires in the next 90 days."),
-            url("certification:expiring"),
+            url("certification:register", query="status=expiring") or url("certification:expiring"),
         )
     )
-    imports = ImportBatch.objects.filter(
+    imports = ImportBatch.objects.filter(  # rows only: the files are in the storage
         status=ImportBatch.Status.REJECTED, created_at__gte=now - dt.timedelta(days=IMPORT_DAYS)
-    ).defer("content")
+    )
     if not access.is_admin(user):
         imports = imports.filter(created_by=user)  # a batch is its uploader's (and admins')
     count, first_batches = _first(imports.order_by("-created_at"))

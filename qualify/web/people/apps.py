@@ -6,3 +6,10 @@ class PeopleConfig(AppConfig):
     name = "qualify.web.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        # A deleted row's file leaves the file storage with it.
+        from qualify.web.files import delete_with_row
+        from qualify.web.people.models import ImportBatch
+
+        delete_with_row(ImportBatch, "upload")

@@ -1,6 +1,8 @@
 """The background worker: a separate process (``qualify worker``) that loops, claims a queued screening
-run and calls ``qualify.services.screening.execute(run_id, store)``, so that no web request ever
-evaluates an organisation; between runs it sends the notifications outbox (e-mail, group robots).
+run and calls ``qualify.services.screening.execute(run_id, store)``, or an HR import waiting to be
+checked or applied (``qualify.web.people.import_worker``), so that no web request ever evaluates an
+organisation or reads and writes HR data in bulk; between runs it sends the notifications outbox
+(e-mail, group robots).
 
 Any number of workers may run on any number of hosts: a run is claimed by exactly one of them
 (``qualify.web.screening.store``). A worker beats as it polls and while it executes a run
@@ -20,6 +22,7 @@ from django.db import close_old_connections, connection
 from qualify.services import screening
 from qualify.services.screening import STALE_AFTER
 from qualify.web.notifications.delivery import deliver
+from qualify.web.people import import_worker
 from qualify.web.screening import heartbeat
 from qualify.web.screening.models import ScreeningRun
 from qualify.web.screening.store import OrmScreeningStore
@@ -63,7 +66,8 @@ def send_outbox() -> int:
 def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int | None = None,
                sleep: Callable[[float], None] = time.sleep,
                say: Callable[[str], None] | None = None) -> int:
-    """Poll for queued runs and execute them until stopped (Ctrl-C); returns how many it executed.
+    """Poll for queued runs and imports and execute them until stopped (Ctrl-C); returns how many it
+    executed (runs and import steps).
 
     ``once``: execute what is queued now, then return (tests, cron). ``max_runs``: stop after so many.
     """
@@ -75,6 +79,15 @@ def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int |
         heartbeat.beat(worker)
         send_outbox()
         run = run_once(worker)
+        if run is None:
+            batch = import_worker.run_once()
+            if batch is not None:
+                executed += 1
+                if say is not None:
+                    say(f"import #{batch.pk} {batch.status}: {batch.file_name}")
+                if max_runs is not None and executed >= max_runs:
+                    return executed
+                continue
         if run is not None:
             executed += 1
             if say is not None:

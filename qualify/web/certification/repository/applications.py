@@ -19,7 +19,7 @@ from qualify.services.certification import (
 )
 from qualify.services.certification.access import not_found
 from qualify.web.certification import models as m
-from qualify.web.certification.repository.base import RepositoryBase, plain, uploads_dir
+from qualify.web.certification.repository.base import RepositoryBase, plain
 from qualify.web.certification.repository.conversions import application_view, evidence_view, file_view
 from qualify.web.people.models import Evidence
 
@@ -137,17 +137,14 @@ class ApplicationStore(RepositoryBase):
     def remove_evidence(self, actor: Actor, evidence_id: int) -> None:
         e = self._evidence(evidence_id)
         before = plain(e)
-        paths = [f.path for f in e.files.all()]
         record = e.record
-        e.delete()
+        e.delete()  # its files leave the storage once this commits (``qualify.web.files.delete_with_row``)
         if (
             record is not None
             and record.source == Evidence.Source.APPLICATION
             and not record.application_items.exists()
         ):
             record.delete()  # entered with this application and used nowhere else
-        for rel in paths:
-            (uploads_dir() / rel).unlink(missing_ok=True)
         self._audit(actor, "remove_evidence", "evidence", evidence_id, before, None)
 
     def add_evidence_file(
