@@ -26,7 +26,7 @@ from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
 from qualify.web.api import Paged, PageParams, paginate
 from qualify.web.people import presenters
-from qualify.web.people.decisions import decide, standard_for, today
+from qualify.web.people.decisions import Stored, decide_stored, standard_for, today
 from qualify.web.people.models import Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
 from qualify.web.people.views import filtered_people, list_rows
@@ -91,6 +91,18 @@ class GapOut(Schema):
     message: str
 
 
+class StandingOut(Schema):
+    source: str = Field(description="'stored' (the family's stored standings) or 'computed' (this person "
+                                    "alone, against the stored cohort: their data changed since)")
+    as_of: dt.date | None = Field(description="the date of the stored standings (null: none stored yet)")
+    computed_at: dt.datetime | None
+    sitting: str | None
+    score: float | None
+    rank: int | None
+    cohort: int
+    missing: list[str]
+
+
 class GapsOut(Schema):
     employee_id: str
     standard: str | None = Field(description="null when no standard covers the job family")
@@ -99,6 +111,7 @@ class GapsOut(Schema):
     current_level: int
     next_level: int | None
     gaps: list[GapOut]
+    standing: StandingOut | None = Field(None, description="the knowledge standing the decision used")
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -111,15 +124,24 @@ def _standard_or_404(person: Person) -> Standard:
     return standard
 
 
-def _decision(person: Person, as_of: dt.date | None, stage: Stage) -> tuple[Standard, Decision]:
+def _decision(person: Person, as_of: dt.date | None, stage: Stage) -> tuple[Standard, Decision, Stored]:
     standard = _standard_or_404(person)
-    decision, _ = decide(person_record(person), standard, as_of=as_of or today(), stage=stage)
-    return standard, decision
+    decision, stored = decide_stored(person, person_record(person), standard, as_of=as_of or today(),
+                                     stage=stage)
+    return standard, decision, stored
 
 
-def _gaps(person: Person, standard: Standard, decision: Decision) -> GapsOut:
+def _standing_out(stored: Stored) -> StandingOut:
+    k = stored.knowledge
+    return StandingOut(source="computed" if stored.live else "stored", as_of=stored.as_of,
+                       computed_at=stored.computed_at, sitting=k.sitting, score=k.score, rank=k.rank,
+                       cohort=k.cohort, missing=list(k.missing))
+
+
+def _gaps(person: Person, standard: Standard, decision: Decision, stored: Stored) -> GapsOut:
     upcoming = decision.current_level + 1
     return GapsOut(
+        standing=_standing_out(stored),
         employee_id=person.employee_id, standard=standard.id, as_of=decision.as_of,
         stage=decision.stage.value,
         current_level=decision.current_level, next_level=upcoming if standard.level(upcoming) else None,
@@ -169,15 +191,15 @@ def person(request: HttpRequest, employee_id: str) -> PersonDetailOut:
 @router.get("/{employee_id}/decision", summary="The decision at every level, check by check")
 def person_decision(request: HttpRequest, employee_id: str, params: Query[DecisionParams]) -> dict[str, Any]:
     found = access.get_person_or_404(request.user, employee_id)
-    _, decision = _decision(found, params.as_of, params.stage)
+    _, decision, _ = _decision(found, params.as_of, params.stage)
     return decision.as_json(presenters.lang())
 
 
 @router.get("/{employee_id}/gaps", response=GapsOut, summary="The gap list to the next level")
 def person_gaps(request: HttpRequest, employee_id: str, params: Query[DecisionParams]) -> GapsOut:
     found = access.get_person_or_404(request.user, employee_id)
-    standard, decision = _decision(found, params.as_of, params.stage)
-    return _gaps(found, standard, decision)
+    standard, decision, stored = _decision(found, params.as_of, params.stage)
+    return _gaps(found, standard, decision, stored)
 
 
 # --- /api/me/ -----------------------------------------------------------------------------------------------
@@ -195,15 +217,16 @@ def me(request: HttpRequest, params: Query[MyDecisionParams]) -> GapsOut:
     found = _me(request)
     if standard_for(found.job_family) is None:  # nothing to judge me by: no gaps either
         return GapsOut(employee_id=found.employee_id, standard=None, as_of=params.as_of or today(),
-                       stage=params.stage.value, current_level=found.current_level, next_level=None, gaps=[])
-    standard, decision = _decision(found, params.as_of, params.stage)
-    return _gaps(found, standard, decision)
+                       stage=params.stage.value, current_level=found.current_level, next_level=None, gaps=[],
+                       standing=None)
+    standard, decision, stored = _decision(found, params.as_of, params.stage)
+    return _gaps(found, standard, decision, stored)
 
 
 @me_router.get("/decision", summary="My decision at every level (or one level with ?level=)")
 def my_decision(request: HttpRequest, params: Query[MyDecisionParams]) -> dict[str, Any]:
     found = _me(request)
-    standard, decision = _decision(found, params.as_of, params.stage)
+    standard, decision, _ = _decision(found, params.as_of, params.stage)
     body = decision.as_json(presenters.lang())
     if params.level is not None:
         if standard.level(params.level) is None:

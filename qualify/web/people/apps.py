@@ -6,3 +6,8 @@ class PeopleConfig(AppConfig):
     name = "qualify.web.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from qualify.web.people import signals
+
+        signals.connect()

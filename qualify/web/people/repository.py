@@ -14,6 +14,7 @@ from django.utils import timezone
 from qualify.core.records import PersonRecord
 from qualify.services.hr_import import BatchView
 from qualify.web.accounts.audit import record as audit_record
+from qualify.web.people import standing_store
 from qualify.web.people.models import (
     ElementRating,
     Evidence,
@@ -79,6 +80,7 @@ class OrmRepository:
             units = _Units()
             ids = [r.employee.employee_id for r in records]
             people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=ids)}
+            families = {p.job_family for p in people.values()} | {r.employee.job_family for r in records}
             if changed_ids:
                 before = self.existing(changed_ids)
                 RecordSnapshot.objects.bulk_create([
@@ -112,6 +114,8 @@ class OrmRepository:
                 for start in range(0, len(pks), 5000):
                     model.objects.filter(person_id__in=pks[start:start + 5000]).delete()
             _bulk(records, people)
+            # The families' stored standings are refreshed in one batch run by the worker.
+            standing_store.imported(families, pks)
 
 
 def _bulk(records: list[PersonRecord], people: dict[str, Person]) -> None:

@@ -1,6 +1,7 @@
-"""The screening worker: a separate process (``qualify worker``) that loops, claims a queued screening
-run and calls ``qualify.services.screening.execute(run_id, store)``, so that no web request ever
-evaluates an organisation.
+"""The worker: a separate process (``qualify worker``) that loops, claims a queued screening run and
+calls ``qualify.services.screening.execute(run_id, store)``, or a queued refresh of a job family's
+stored standings (``qualify.services.standings.run_next``, queued by an import), so that no web request
+ever evaluates an organisation.
 
 Any number of workers may run on any number of hosts: a run is claimed by exactly one of them
 (``qualify.web.screening.store``). A run whose worker died (no heartbeat for ``STALE_AFTER``) is
@@ -15,8 +16,10 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connection
 
-from qualify.services import screening
+from qualify.services import screening, standings
 from qualify.services.screening import STALE_AFTER
+from qualify.web.people.models import StandingRun
+from qualify.web.people.standing_store import OrmStandingsStore
 from qualify.web.screening.models import ScreeningRun
 from qualify.web.screening.store import OrmScreeningStore
 
@@ -55,6 +58,17 @@ def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int |
         if not connection.in_atomic_block:  # (inside a test's transaction the connection must stay)
             close_old_connections()  # a long-lived process drops broken or expired connections
         run = run_once()
+        if run is None:
+            refreshed = standings.run_next(OrmStandingsStore())
+            if refreshed is not None:
+                executed += 1
+                if say is not None:
+                    done = StandingRun.objects.get(pk=refreshed)
+                    say(f"standings #{done.pk} {done.status}: {done.people_count} people "
+                        f"({done.standard_id}, as of {done.as_of})")
+                if max_runs is not None and executed >= max_runs:
+                    return executed
+                continue
         if run is not None:
             executed += 1
             if say is not None:
