@@ -77,7 +77,8 @@ def test_an_import_queues_one_refresh_and_the_worker_stores_the_familys_standing
     assert run.sitting == next(iter(expected.values())).sitting
 
 
-def test_a_second_import_refreshes_again_and_the_older_rows_go(imported: Path, hr: Any, standard: Any) -> None:
+def test_a_second_import_refreshes_again_and_the_older_rows_go(imported: Path, hr: Any,
+                                                               standard: Any) -> None:
     run_worker(once=True)
     first = StandingRun.objects.get(standard_id=standard.id)
     apply_batch(hr, validate_upload(hr, "hr.xlsx", imported.read_bytes(), standard.id).pk)
@@ -88,7 +89,8 @@ def test_a_second_import_refreshes_again_and_the_older_rows_go(imported: Path, h
     first.refresh_from_db()
     assert first.stale  # the data changed after it
     run_worker(once=True)
-    assert list(StandingRun.objects.filter(standard_id=standard.id).values_list("status", flat=True)) == ["done"]
+    runs = StandingRun.objects.filter(standard_id=standard.id)
+    assert list(runs.values_list("status", flat=True)) == ["done"]
     assert not PersonStanding.objects.filter(run=first).exists()
 
 
@@ -109,7 +111,8 @@ def test_a_stored_decision_is_the_engines_decision_for_everyone(imported: Path, 
                                            expected[person.employee_id])
 
 
-def test_the_page_says_which_date_the_standing_is_from(imported: Path, hr_client: Client, standard: Any) -> None:
+def test_the_page_says_which_date_the_standing_is_from(imported: Path, hr_client: Client,
+                                                       standard: Any) -> None:
     run_worker(once=True)
     run = StandingRun.objects.get(standard_id=standard.id)
     person = Person.objects.filter(job_family=standard.family).first()
@@ -118,7 +121,8 @@ def test_the_page_says_which_date_the_standing_is_from(imported: Path, hr_client
     text = page.content.decode()
     assert 'data-source="stored"' in text
     assert f"stored standings of {run.as_of:%Y-%m-%d}" in text
-    other = hr_client.get(f"/people/{person.employee_id}/", {"as_of": "2026-01-15"}, HTTP_ACCEPT_LANGUAGE="en")
+    other = hr_client.get(f"/people/{person.employee_id}/", {"as_of": "2026-01-15"},
+                          HTTP_ACCEPT_LANGUAGE="en")
     assert other.context["decision"].as_of.isoformat() == "2026-01-15"
     assert "The decision as of 2026-01-15 is computed for this person alone" in other.content.decode()
     gaps = hr_client.get(f"/api/people/{person.employee_id}/gaps").json()
@@ -150,7 +154,8 @@ def test_a_person_whose_exams_change_is_ranked_alone_against_the_stored_cohort(
     assert not hr_client.get(f"/people/{person.employee_id}/").context["stored"].live
 
 
-def test_the_people_list_shows_a_refresh_in_progress(imported: Path, hr_client: Client, settings: Any) -> None:
+def test_the_people_list_shows_a_refresh_in_progress(imported: Path, hr_client: Client,
+                                                     settings: Any) -> None:
     settings.QUALIFY_STANDINGS_INLINE_MAX = 0
     StandingRun.objects.filter(status="queued").update(status="running", progress=40)
     text = hr_client.get("/people/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
