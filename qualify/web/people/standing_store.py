@@ -6,11 +6,12 @@ When a family's standings are refreshed:
 - an import queues a run for each job family it wrote (``queue_refresh``, in the import's
   transaction); the worker (``qualify worker``) executes it, with progress on the run;
 - a change to one person's data (a save in the admin, the certification's level update) marks the
-  family's newest run outdated and marks that person's row changed (``mark_changed``): their page is then
-  computed for them alone against the stored cohort until the next run;
-- a page that finds no run for the family, or an outdated one, or one of another version of the
-  standard, refreshes at once when the family is small (``QUALIFY_STANDINGS_INLINE_MAX`` people,
-  default 1,000) and otherwise queues a run for the worker and reads what is stored meanwhile.
+  family's newest run outdated and marks that person's row changed (``mark_changed``): their page is
+  then computed for them alone against the stored cohort until the next run;
+- a page that finds no run for the family, or an outdated one, one of another version of the
+  standard or of an earlier day, refreshes at once when the family is small
+  (``QUALIFY_STANDINGS_INLINE_MAX`` people, default 1,000) and otherwise queues a run for the worker
+  and reads what is stored meanwhile.
 """
 
 from __future__ import annotations
@@ -138,9 +139,11 @@ class OrmStandingsStore:
 # --- queueing and invalidating -------------------------------------------------------------------------
 
 
-def queue_refresh(standard: Standard) -> StandingRun:
-    """A queued run for the standard's family (the one already waiting, if there is one)."""
-    waiting = StandingRun.objects.filter(standard_id=standard.id, status=Status.QUEUED).first()
+def queue_refresh(standard: Standard, *, even_if_running: bool = False) -> StandingRun:
+    """A queued run for the standard's family: the one already waiting (or running, unless
+    ``even_if_running``: an import's data must be in a run that starts after it), if there is one."""
+    statuses = [Status.QUEUED] if even_if_running else [Status.QUEUED, Status.RUNNING]
+    waiting = StandingRun.objects.filter(standard_id=standard.id, status__in=statuses).first()
     if waiting is not None:
         return waiting
     return StandingRun.objects.create(standard_id=standard.id, job_family=standard.family,
@@ -163,8 +166,9 @@ def mark_changed(families: Iterable[str], person_pks: Iterable[int] = ()) -> Non
     for start in range(0, len(pks), 5000):
         PersonStanding.objects.filter(person_id__in=pks[start:start + 5000], changed=False) \
             .update(changed=True)
-    StandingRun.objects.filter(job_family__in=list(set(families)), status=Status.DONE, stale=False) \
-        .update(stale=True)
+    # (a running run read the data before this change, perhaps: it finishes outdated)
+    StandingRun.objects.filter(job_family__in=list(set(families)), status__in=[Status.DONE, Status.RUNNING],
+                               stale=False).update(stale=True)
 
 
 def imported(families: Iterable[str], person_pks: Iterable[int]) -> None:
@@ -177,7 +181,7 @@ def imported(families: Iterable[str], person_pks: Iterable[int]) -> None:
     for family in sorted(families):
         standard = standard_for(family)
         if standard is not None:
-            queue_refresh(standard)
+            queue_refresh(standard, even_if_running=True)
 
 
 # --- reading ----------------------------------------------------------------------------------------------
@@ -199,16 +203,19 @@ def refresh_now(standard: Standard) -> StandingRun | None:
 
 def current_run(standard: Standard) -> StandingRun | None:
     """The run whose rows the pages read for the standard's family: the newest finished one. When it
-    is missing or outdated (data changed, another version of the standard), a small family is
-    refreshed at once; a large one gets a run queued for the worker and is read as stored meanwhile
-    (``None``: nothing stored yet)."""
+    is missing or outdated (data changed, another version of the standard, a run of an earlier day),
+    a small family is refreshed at once; a large one gets a run queued for the worker and is read as
+    stored meanwhile (``None``: nothing stored yet)."""
     run = _newest_done(standard)
-    if run is not None and not run.stale and run.standard_sha256 == standard_sha256(standard):
+    if run is not None and not run.stale and run.standard_sha256 == standard_sha256(standard) \
+            and run.as_of == timezone.localdate():
         return run
     if Person.objects.filter(job_family=standard.family).count() <= inline_max():
         return refresh_now(standard) or run
     queue_refresh(standard)
-    return run if run is not None and run.standard_sha256 == standard_sha256(standard) else None
+    # Meanwhile the stored ranks still hold (a decision is read from the run only when the run is of the
+    # date asked and of this very standard: ``decisions.stored_decision``).
+    return run
 
 
 def row_of(run: StandingRun, person_pk: int) -> standings.PersonRow | None:
