@@ -7,6 +7,7 @@ The imported family is the shipped standard's (12 generated people); the small o
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,16 @@ def test_a_small_family_never_refreshed_is_computed_on_first_view(client_for: An
     run = StandingRun.objects.get(job_family="mini")
     assert run.status == "done" and run.people_count == 4
     assert page.context["standing"].rank == 1 and page.context["standing"].cohort == 1
+
+
+def test_standings_of_an_earlier_day_are_refreshed(client_for: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = standards.shipped_files()
+    monkeypatch.setattr(standards, "shipped_files", lambda: [*shipped, MINI])
+    employee = client_for("employee")
+    employee.get("/me/")
+    first = StandingRun.objects.get(job_family="mini")
+    StandingRun.objects.filter(pk=first.pk).update(as_of=first.as_of - dt.timedelta(days=1))
+    page = employee.get("/me/")
+    run = StandingRun.objects.get(job_family="mini")  # the earlier one is gone
+    assert run.pk != first.pk and run.as_of == first.as_of == page.context["as_of"]
+    assert page.context["stored"].as_of == first.as_of
