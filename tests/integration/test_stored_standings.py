@@ -186,3 +186,17 @@ def test_standings_of_an_earlier_day_are_refreshed(client_for: Any, monkeypatch:
     run = StandingRun.objects.get(job_family="mini")  # the earlier one is gone
     assert run.pk != first.pk and run.as_of == first.as_of == page.context["as_of"]
     assert page.context["stored"].as_of == first.as_of
+
+
+def test_the_people_lists_read_the_highest_level_from_the_stored_standings(
+        imported: Path, hr_client: Client, standard: Any) -> None:
+    run_worker(once=True)
+    run = StandingRun.objects.get(standard_id=standard.id)
+    stored = {s.person.employee_id: s.highest_eligible_level
+              for s in PersonStanding.objects.filter(run=run).select_related("person")}
+    body = hr_client.get("/api/people/", {"family": standard.family, "page_size": 50}).json()
+    assert {p["employee_id"]: (p["highest_eligible_level"], p["highest_from"]) for p in body["items"]} == {
+        i: (level, f"standings:{run.pk}") for i, level in stored.items()}
+    page = hr_client.get("/people/", {"family": standard.family}, HTTP_ACCEPT_LANGUAGE="en")
+    assert {row["source"]["standings"] for row in page.context["rows"]} == {run.pk}
+    assert "stored standings" in page.content.decode()

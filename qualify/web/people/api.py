@@ -63,7 +63,8 @@ class PersonOut(Schema):
     job_family: str
     current_level: int
     highest_eligible_level: int | None = Field(description="null when no standard covers the job family")
-    highest_from: str = Field(description="'screening:<run id>' (a stored screening result) or 'computed'")
+    highest_from: str = Field(description="'screening:<run id>' (a stored screening result), 'standings:<run "
+                                          "id>' (the family's stored standings) or 'computed'")
 
 
 class SnapshotOut(Schema):
@@ -169,7 +170,8 @@ def people(request: HttpRequest, params: Query[PeopleParams]) -> dict[str, Any]:
         org_unit=row["person"].org_unit.code if row["person"].org_unit_id else None,
         job_family=row["person"].job_family, current_level=row["person"].current_level,
         highest_eligible_level=row["highest"],
-        highest_from=f"screening:{row['source']['run']}" if row["source"].get("run") else "computed",
+        highest_from=f"screening:{row['source']['run']}" if row["source"].get("run") else
+        f"standings:{row['source']['standings']}" if row["source"].get("standings") else "computed",
     ) for row in rows]
     return page
 

@@ -161,14 +161,14 @@ def decide(record: PersonRecord, standard: Standard, *, as_of: dt.date, stage: S
     return evaluate_person(standard, record, as_of, stage, standing), standing
 
 
-def highest_levels(people: Sequence[Person], *, as_of: dt.date) -> dict[str, int]:
-    """The highest eligible level (screening) of a few people (a page of a list): from their stored
-    rows when the run is of ``as_of``, else computed for them alone with their stored standings.
-    People whose family has no standard are left out."""
+def highest_levels(people: Sequence[Person], *, as_of: dt.date) -> dict[str, tuple[int, int | None]]:
+    """The highest eligible level (screening) of a few people (a page of a list), with the stored run
+    it comes from: from their stored rows when the run is of ``as_of``, else computed for them alone
+    with their stored standings (run ``None``). People whose family has no standard are left out."""
     by_family: dict[str, list[Person]] = {}
     for person in people:
         by_family.setdefault(person.job_family, []).append(person)
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, int | None]] = {}
     for family, members in by_family.items():
         standard = standard_for(family)
         if standard is None:
@@ -179,7 +179,7 @@ def highest_levels(people: Sequence[Person], *, as_of: dt.date) -> dict[str, int
             s = stored[person.pk]
             if s.row is not None and s.as_of == as_of and s.row.current_level == person.current_level \
                     and s.run is not None and s.run.standard_sha256 == store.standard_sha256(standard):
-                found[person.employee_id] = s.row.highest_eligible_level
+                found[person.employee_id] = (s.row.highest_eligible_level, s.run.pk)
             else:
                 rest.append(person)
         if rest:
@@ -187,9 +187,9 @@ def highest_levels(people: Sequence[Person], *, as_of: dt.date) -> dict[str, int
             for person in rest:
                 record = organisation.person(person.employee_id)
                 if record is not None:
-                    found[person.employee_id] = evaluate_person(
+                    found[person.employee_id] = (evaluate_person(
                         standard, record, as_of, Stage.screening, stored[person.pk].knowledge
-                    ).highest_eligible_level
+                    ).highest_eligible_level, None)
     return found
 
 

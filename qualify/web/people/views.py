@@ -37,7 +37,8 @@ def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[
             highest: int | None = result.highest_eligible_level
             source = {"run": result.run_id}
         elif person.employee_id in live:
-            highest, source = live[person.employee_id], {"live": True}
+            highest, run_id = live[person.employee_id]
+            source = {"standings": run_id} if run_id is not None else {"live": True}
         else:
             highest, source = None, {}
         rows.append({
