@@ -26,6 +26,8 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
         return
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each database test has a file storage of its own (never ./var/uploads).
+    settings.MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
 
 
 @pytest.fixture

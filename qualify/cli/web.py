@@ -273,7 +273,8 @@ def import_cmd(
 
 
 def worker() -> None:
-    """Run queued screening runs (a separate process; start as many as you like)."""
+    """Run queued screening runs and HR imports (check, then apply once confirmed): a separate process;
+    start as many as you like."""
     from qualify.web import server
 
     server.setup()
@@ -282,6 +283,33 @@ def worker() -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         run_worker()
+
+
+def notify_expiring(
+    today: Annotated[
+        str | None, typer.Option(help="The local date to remind for (YYYY-MM-DD; default today).")
+    ] = None,
+) -> None:
+    """Reminders for cron (daily): certificates expiring, notice periods ending, score sheets due.
+    Each is sent once, however often this runs; the worker sends the e-mail and robot messages."""
+    import datetime as dt
+
+    from qualify.web import server
+
+    server.setup()
+    server.require_migrated()
+    from qualify.web.certification.reminders import send_reminders
+
+    day = None
+    if today:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise QualifyError(code=ErrorCode.BAD_DATE,
+                               message_en=f"--today {today}: not a date (YYYY-MM-DD)",
+                               message_zh=f"--today {today}：不是日期（YYYY-MM-DD）") from None
+    counts = send_reminders(day)
+    typer.echo(", ".join(f"{event}: {n}" for event, n in counts.items()))
 
 
 # --- accounts -------------------------------------------------------------------------------------------
@@ -373,6 +401,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("import")(import_cmd)
     app.command("worker")(worker)
+    app.command("notify-expiring")(notify_expiring)
     app.command("createuser")(createuser)
     app.command("token")(token)
     app.command(

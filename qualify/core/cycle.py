@@ -32,6 +32,14 @@ from qualify.core.periods import add_months
 from qualify.core.text import Lang, Text, t
 
 
+class ManagerOpinion(StrEnum):
+    """Whether a cycle asks the applicant's manager for an opinion (主管意见) before the panel."""
+
+    required = "required"  # no panel until the manager has given it
+    optional = "optional"
+    off = "off"
+
+
 class CycleState(StrEnum):
     draft = "draft"
     open = "open"

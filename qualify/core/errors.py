@@ -132,6 +132,13 @@ class ErrorCode(StrEnum):
     ALREADY_APPEALED = "already-appealed"
     APPEAL_PANEL_NOT_INDEPENDENT = "appeal-panel-not-independent"
     BAD_TIME_ZONE = "bad-time-zone"
+    MANAGER_OPINION_REQUIRED = "manager-opinion-required"
+    MANAGER_OPINION_OFF = "manager-opinion-off"
+    # HR's batch work on many applications at once
+    BATCH_EMPTY = "batch-empty"
+    BATCH_TOO_LARGE = "batch-too-large"
+    BATCH_ACTION_UNKNOWN = "batch-action-unknown"
+    BATCH_PANEL_REQUIRED = "batch-panel-required"
     # operations: the audit record's checkpoints, backup and restore
     BAD_CHECKPOINT = "bad-checkpoint"
     CANNOT_WRITE = "cannot-write"
@@ -142,6 +149,12 @@ class ErrorCode(StrEnum):
     RESTORE_TARGET_NOT_EMPTY = "restore-target-not-empty"
     BACKUP_FAILED = "backup-failed"
     TOOL_MISSING = "tool-missing"
+    # operations: bounded lists, hostile input, background runs
+    PAGE_OUT_OF_RANGE = "page-out-of-range"
+    NUL_CHARACTER = "nul-character"
+    RUN_NOT_FINISHED = "run-not-finished"
+    # notifications: group robots (webhooks)
+    WEBHOOK_URL_REFUSED = "webhook-url-refused"
 
     @property
     def kind(self) -> ErrorKind:
@@ -165,6 +178,9 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.BAD_CONFIG, ErrorCode.NO_SECRET, ErrorCode.WEAK_SECRET, ErrorCode.BAD_ROLE,
         ErrorCode.PASSWORD_MISMATCH, ErrorCode.WEAK_PASSWORD, ErrorCode.BAD_CHECKPOINT, ErrorCode.BAD_BACKUP,
         ErrorCode.BACKUP_ENGINE, ErrorCode.BACKUP_UNSUPPORTED, ErrorCode.BAD_TIME_ZONE,
+        ErrorCode.WEBHOOK_URL_REFUSED, ErrorCode.NUL_CHARACTER,
+        ErrorCode.BATCH_EMPTY, ErrorCode.BATCH_TOO_LARGE, ErrorCode.BATCH_ACTION_UNKNOWN,
+        ErrorCode.BATCH_PANEL_REQUIRED,
     ),
     ErrorKind.FORBIDDEN: (
         ErrorCode.FORBIDDEN, ErrorCode.ROLE_MAY_NOT_DO_ACTION, ErrorCode.ASSESSOR_IS_APPLICANT,
@@ -174,7 +190,7 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
     ErrorKind.NOT_FOUND: (
         ErrorCode.NOT_FOUND, ErrorCode.STANDARD_NOT_FOUND, ErrorCode.LEVEL_NOT_FOUND,
         ErrorCode.EMPLOYEE_NOT_FOUND, ErrorCode.NO_EMPLOYEE_RECORD, ErrorCode.NO_DECISION,
-        ErrorCode.UNKNOWN_UNIT, ErrorCode.UNKNOWN_USER,
+        ErrorCode.UNKNOWN_UNIT, ErrorCode.UNKNOWN_USER, ErrorCode.PAGE_OUT_OF_RANGE,
     ),
     ErrorKind.CONFLICT: (
         ErrorCode.ACTION_NOT_ALLOWED_IN_STATE, ErrorCode.EDIT_CONFLICT, ErrorCode.APPLICATION_ALREADY_OPEN,
@@ -184,6 +200,7 @@ _KINDS: dict[ErrorKind, tuple[ErrorCode, ...]] = {
         ErrorCode.PASSED, ErrorCode.NOT_PASSED, ErrorCode.FROZEN_STANDARD_ALTERED,
         ErrorCode.IMPORT_NOT_APPLICABLE, ErrorCode.PORT_IN_USE, ErrorCode.BACKUP_TARGET_EXISTS,
         ErrorCode.RESTORE_TARGET_NOT_EMPTY, ErrorCode.REPUBLISH_FIRST, ErrorCode.ALREADY_APPEALED,
+        ErrorCode.MANAGER_OPINION_REQUIRED, ErrorCode.MANAGER_OPINION_OFF, ErrorCode.RUN_NOT_FINISHED,
     ),
     ErrorKind.UNAUTHENTICATED: (ErrorCode.UNAUTHENTICATED,),
     ErrorKind.METHOD_NOT_ALLOWED: (ErrorCode.METHOD_NOT_ALLOWED,),

@@ -12,9 +12,10 @@ is installed, else the reference evaluator chunk by chunk), one stored result pe
 progress moving on, the counts per level, and the workbook for HR. A failure is recorded on the run
 (its message for HR), never raised.
 
-A worker writes a heartbeat as it goes. A running run whose heartbeat stopped for ``STALE_AFTER``
-was left by a worker that died: ``claim`` marks it failed (it is never served as finished, and its
-partial results are dropped); HR queues it again if they still want it.
+A worker writes a heartbeat as it goes (and every few seconds while it executes a run). A running run
+whose heartbeat stopped for ``STALE_AFTER`` (a minute) was left by a worker that died: ``fail_stale``
+marks it failed (any worker's ``claim`` does, and so does reading the runs on the web): it is never
+served as finished, and its partial results are dropped; HR queues it again if they still want it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from qualify.services.standards import get_standard
 log = logging.getLogger(__name__)
 
 CHUNK = 1000
-STALE_AFTER = dt.timedelta(minutes=10)
+STALE_AFTER = dt.timedelta(minutes=1)
 STAGES = ("screening", "certification")
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 DIED = "worker-died"
@@ -196,28 +197,30 @@ def queue(store: ScreeningStore, user: Any, request: RunRequest) -> int:
 # --- claiming ------------------------------------------------------------------------------------------
 
 
-def fail_stale(store: ScreeningStore, now: dt.datetime | None = None) -> list[int]:
-    """Mark failed the runs whose worker stopped giving signs of life; their ids. Their partial
-    results are dropped: a run is served as finished only when a worker finished it."""
+def fail_stale(store: ScreeningStore, now: dt.datetime | None = None,
+               stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
+    """Mark failed the runs whose worker stopped giving signs of life for ``stale_after``; their ids.
+    Their partial results are dropped: a run is served as finished only when a worker finished it."""
     now = now or store.now()
     failed = []
-    for run_id in store.stale_runs(now - STALE_AFTER):
+    for run_id in store.stale_runs(now - stale_after):
         store.clear_results(run_id)
-        minutes = int(STALE_AFTER.total_seconds() // 60)
+        seconds = int(stale_after.total_seconds())
         store.finish(run_id, Finished(
             status=FAILED, counts={},
-            error=(f"{DIED}: the worker stopped giving signs of life for {minutes} minutes; queue the run "
-                   f"again / 后台进程已 {minutes} 分钟无响应；请重新提交审查")))
+            error=(f"{DIED}: the worker stopped giving signs of life for {seconds} seconds; queue the run "
+                   f"again / 后台进程已 {seconds} 秒无响应；请重新提交审查")))
         log.warning("screening run %s: its worker died; marked failed", run_id)
         failed.append(run_id)
     return failed
 
 
-def claim(store: ScreeningStore, now: dt.datetime | None = None) -> int | None:
+def claim(store: ScreeningStore, now: dt.datetime | None = None,
+          stale_after: dt.timedelta = STALE_AFTER) -> int | None:
     """The next run for this worker: first the runs of dead workers are marked failed, then the
     oldest queued run is taken. ``None`` when nothing is waiting."""
     now = now or store.now()
-    fail_stale(store, now)
+    fail_stale(store, now, stale_after)
     return store.claim_next(now)
 
 

@@ -5,26 +5,26 @@
 - One error shape for every error: ``{"error": {"code": ..., "message": ..., "fields": {...}}}``,
   the message in the request's language, the status from the code's kind (``ErrorCode``); the
   mapping lives in ``qualify.web.accounts.errors`` (``error_response``, ``response_for``).
-- Pagination: ``?page=&page_size=`` → ``{"items": [...], "count": N, "page": p, "page_size": s}``
-  (``paginate`` and ``Paged``).
+- Pagination: every list is a page, ``@paginate_api`` from ``qualify.web.pagination``:
+  ``?page=&page_size=`` → ``{"items": [...], "count": N, "page": p, "page_size": s}``.
 - Per-object access through ``qualify.web.accounts.access``: what a caller may not see is a 404.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from qualify.core.errors import ErrorCode, QualifyError
 from qualify.web.accounts.errors import csrf_failure, error_response, response_for
 from qualify.web.accounts.tokens import user_for_key
+from qualify.web.observability import report_error
+from qualify.web.pagination import EarlyResponse
 
 log = logging.getLogger(__name__)
 
@@ -96,50 +96,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, code)
 
 
+@api.exception_handler(EarlyResponse)
+def _early(request: HttpRequest, exc: EarlyResponse) -> HttpResponse:
+    return exc.response
+
+
 @api.exception_handler(Exception)
 def _internal(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s", request.path)
+    report_error(exc, request)
     return error_response(request, ErrorCode.INTERNAL_ERROR)
-
-
-# --- pagination ----------------------------------------------------------------------------------
-
-T = TypeVar("T")
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=500)
-
-
-def paginate(items: QuerySet[Any] | Sequence[Any], page: int = 1, page_size: int = 50,
-             serialize: Callable[[Any], Any] | None = None) -> dict[str, Any]:
-    """One page of ``items``: ``{"items", "count", "page", "page_size"}``. A page past the end is empty."""
-    page = max(1, page)
-    page_size = max(1, min(500, page_size))
-    count = items.count() if isinstance(items, QuerySet) else len(items)
-    start = (page - 1) * page_size
-    chunk: Iterable[Any] = items[start:start + page_size]
-    return {
-        "items": [serialize(item) for item in chunk] if serialize else list(chunk),
-        "count": count,
-        "page": page,
-        "page_size": page_size,
-    }
-
-
-_paged_cache: dict[type, type] = {}
-
-
-def Paged(item: type[T]) -> type[Schema]:
-    """The response schema of a page of ``item``: ``response=Paged(PersonOut)``."""
-    if item not in _paged_cache:
-        _paged_cache[item] = type(f"Paged{item.__name__}", (Schema,), {
-            # a schema made at run time for the given item type
-            "__annotations__": {"items": list[item], "count": int, "page": int,  # type: ignore[valid-type]  # a schema made at run time
-                                "page_size": int},
-        })
-    return _paged_cache[item]
 
 
 class ErrorBody(Schema):
@@ -163,3 +129,5 @@ api.add_router("/people/", "qualify.web.people.api.router")
 api.add_router("/me/", "qualify.web.people.api.me_router")
 api.add_router("/screening/", "qualify.web.screening.api.router")
 api.add_router("/cycles/", "qualify.web.certification.api.router")
+api.add_router("/notifications/", "qualify.web.notifications.api.router")
+api.add_router("/workbench/", "qualify.web.certification.workbench_views.router")

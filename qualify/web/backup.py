@@ -6,11 +6,12 @@ A backup is a folder:
   migrations, each table's row count, and every file with its size and SHA-256;
 - ``database.sqlite3`` (SQLite, through its online backup API: a consistent copy while the app runs)
   or ``database.pgdump`` (PostgreSQL, ``pg_dump --format=custom``; restored with ``pg_restore``);
-- ``files/``: the uploaded files (evidence, appeal attachments) as they are under the uploads folder.
+- ``files/``: every file of the file storage (``STORAGES["default"]``, whatever its backend: import
+  uploads, screening workbooks, evidence and appeal attachments), under its name in the storage.
 
 Timestamps keep their microseconds (no JSON dump in between), so the audit chain verifies after a
 restore. A backup is written to a temporary folder and renamed when complete; a restore checks every
-file's hash first, and goes only into an empty database and an empty uploads folder unless forced.
+file's hash first, and goes only into an empty database and an empty file storage unless forced.
 """
 
 from __future__ import annotations
@@ -23,26 +24,22 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from qualify.core.errors import QualifyError
+from qualify.web.files import walk
 
 FORMAT = "qualify-backup/1"
 
 
 def _error(code: str, en: str, zh: str) -> QualifyError:
     return QualifyError(code=code, message_en=en, message_zh=zh)
-
-
-def uploads_dir() -> Path:
-    from qualify.web.certification.repository import uploads_dir as configured
-
-    return configured()
 
 
 def _sha256(path: Path) -> str:
@@ -53,9 +50,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _files(root: Path) -> Iterator[Path]:
-    if root.is_dir():
-        yield from sorted(p for p in root.rglob("*") if p.is_file())
+def _storage_name() -> str:
+    """The file storage, as a user knows it: its folder, else its backend's name."""
+    return str(getattr(default_storage, "location", "") or type(default_storage).__name__)
 
 
 def table_counts() -> dict[str, int]:
@@ -139,14 +136,13 @@ def backup(target: Path) -> BackupSummary:
         else:
             raise _error("backup-unsupported", f"backups of a {engine} database are not supported",
                          f"不支持备份 {engine} 数据库")
-        source = uploads_dir()
         files = []
-        for path in _files(source):
-            relative = path.relative_to(source)
-            copy = work / "files" / relative
+        for name in walk(default_storage):
+            copy = work / "files" / name
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copy)
-            files.append({"path": relative.as_posix(), "size": copy.stat().st_size, "sha256": _sha256(copy)})
+            with default_storage.open(name, "rb") as stored, copy.open("wb") as handle:
+                shutil.copyfileobj(stored, handle, 1 << 20)
+            files.append({"path": name, "size": copy.stat().st_size, "sha256": _sha256(copy)})
         counts = table_counts()
         from qualify import __version__ as version
 
@@ -214,9 +210,9 @@ class RestoreSummary:
 
 
 def restore(folder: Path, *, force: bool = False) -> RestoreSummary:
-    """Restore a backup into the configured database and uploads folder.
+    """Restore a backup into the configured database and file storage.
 
-    Both must be empty (a fresh database, a new ``QUALIFY_HOME``) unless ``force``, which replaces
+    Both must be empty (a fresh database, a new ``QUALIFY_HOME`` or storage) unless ``force``, which replaces
     what is there. The engine must be the backup's (a SQLite backup into SQLite, PostgreSQL into
     PostgreSQL).
     """
@@ -226,18 +222,18 @@ def restore(folder: Path, *, force: bool = False) -> RestoreSummary:
         kind = manifest["database"]["engine"]
         raise _error("backup-engine", f"the backup is of a {kind} database; this one is {engine}",
                      f"备份来自 {kind} 数据库；当前数据库是 {engine}")
-    uploads = uploads_dir()
     if not force:
         if not _database_is_empty():
             raise _error("restore-target-not-empty",
                          "the database is not empty: restore into a fresh database, "
                          "or add --force to replace it",
                          "数据库不是空的：请恢复到新数据库，或加 --force 覆盖")
-        if any(_files(uploads)):
+        if next(walk(default_storage), None) is not None:
+            where = _storage_name()
             raise _error("restore-target-not-empty",
-                         f"{uploads}: the uploads folder is not empty: restore into a new QUALIFY_HOME, "
-                         "or add --force to replace it",
-                         f"{uploads}：上传文件夹不是空的：请恢复到新的 QUALIFY_HOME，或加 --force 覆盖")
+                         f"{where}: the file storage is not empty: restore into a new QUALIFY_HOME "
+                         "(or storage), or add --force to replace it",
+                         f"{where}：文件存储不是空的：请恢复到新的 QUALIFY_HOME（或存储），或加 --force 覆盖")
     source = Path(folder) / manifest["database"]["file"]
     connection.ensure_connection()
     if engine == "sqlite":
@@ -250,11 +246,14 @@ def restore(folder: Path, *, force: bool = False) -> RestoreSummary:
         env, args = _pg_env_and_args()
         _run(["pg_restore", "--no-owner", "--no-privileges", "--clean", "--if-exists", "--exit-on-error",
               *args, str(source)], env, "pg_restore", "pg_restore ")
-    if force and uploads.is_dir():
-        shutil.rmtree(uploads)
+    if force:
+        for name in list(walk(default_storage)):
+            default_storage.delete(name)
     for entry in manifest["files"]:
-        copy = uploads / entry["path"]
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(Path(folder) / "files" / entry["path"], copy)
+        with (Path(folder) / "files" / entry["path"]).open("rb") as handle:
+            stored = default_storage.save(entry["path"], File(handle))
+        if stored != entry["path"]:
+            raise _error("backup-failed", f"{entry['path']}: the file storage kept it as {stored}",
+                         f"{entry['path']}：文件存储将其保存为 {stored}")
     counts = table_counts()
     return RestoreSummary(engine, len(counts), sum(counts.values()), len(manifest["files"]))

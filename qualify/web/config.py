@@ -16,6 +16,7 @@ Modes (``QUALIFY_MODE``): ``serve`` (production: secure cookies, a secret is req
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import tomllib
 import zoneinfo
@@ -81,6 +82,9 @@ class _ConfigFileSource(PydanticBaseSettingsSource):
         return {name: values[name] for name in self.settings_cls.model_fields if values.get(name, "") != ""}
 
 
+DOTTED_PATH = r"^([A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+)?$"
+
+
 class QualifySettings(BaseSettings):
     """Every setting of the web app, by its variable name (README: Configuration)."""
 
@@ -108,8 +112,13 @@ class QualifySettings(BaseSettings):
     QUALIFY_UPLOAD_MAX_MB: int = Field(default=20, ge=1)
     QUALIFY_EVIDENCE_MAX_FILES: int = Field(default=50, ge=1)
     QUALIFY_EVIDENCE_MAX_TOTAL_MB: int = Field(default=100, ge=1)
+    QUALIFY_SITE_URL: str = ""  # the site's address for links in e-mail and group-robot messages
+    QUALIFY_WEBHOOK_ALLOW_PRIVATE: bool = False  # webhooks to private/loopback addresses (tests, intranets)
     TIME_ZONE: str = "Asia/Shanghai"
     QUALIFY_STATIC_ROOT: Path | None = None
+    QUALIFY_MEDIA_ROOT: Path | None = None
+    QUALIFY_STORAGE_BACKEND: str = "django.core.files.storage.FileSystemStorage"
+    QUALIFY_STORAGE_OPTIONS: str = ""
     EMAIL_HOST: str = ""
     EMAIL_PORT: int = Field(default=25, ge=1)
     EMAIL_HOST_USER: str = ""
@@ -118,6 +127,9 @@ class QualifySettings(BaseSettings):
     DEFAULT_FROM_EMAIL: str = "qualify@localhost"
     QUALIFY_LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "WARNING"
     QUALIFY_ACCESS_LOG: bool = True
+    QUALIFY_LOG_FORMAT: Literal["text", "json"] = "text"
+    QUALIFY_ERROR_HOOK: str = Field(default="", pattern=DOTTED_PATH)  # package.module.callable
+    QUALIFY_WORKER_STALE_SECONDS: int = Field(default=60, ge=10)
     QUALIFY_FORWARDED_ALLOW_IPS: str = "127.0.0.1"
 
     @field_validator("QUALIFY_MODE", mode="before")
@@ -129,6 +141,12 @@ class QualifySettings(BaseSettings):
     @classmethod
     def _level_in_any_case(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("QUALIFY_STORAGE_OPTIONS")
+    @classmethod
+    def _options_are_a_json_object(cls, value: str) -> str:
+        storage_options(value)
+        return value
 
     @field_validator("TIME_ZONE")
     @classmethod
@@ -172,6 +190,9 @@ def _texts(error: dict[str, Any]) -> tuple[str, str]:
         return f"must be at least {context.get('ge')}", f"至少为 {context.get('ge')}"
     if kind == "literal_error":
         return f"must be one of {context.get('expected')}", f"应为 {context.get('expected')} 之一"
+    if kind == "value_error" and "JSON object" in str(context.get("error", "")):
+        return ('not a JSON object (e.g. {"bucket_name": "qualify"})',
+                '不是 JSON 对象（如 {"bucket_name": "qualify"}）')
     if kind == "value_error" and "time zone" in str(context.get("error", "")):
         return "not a known time zone (e.g. Asia/Shanghai, UTC)", "不是已知的时区（如 Asia/Shanghai、UTC）"
     message = str(error.get("msg", "not valid"))
@@ -205,6 +226,19 @@ def mode() -> str:
 def home() -> Path:
     """The directory for the SQLite file, collected static files and the demo's secret."""
     return settings().home
+
+
+def storage_options(value: str) -> dict[str, Any]:
+    """``QUALIFY_STORAGE_OPTIONS``: a JSON object, the storage backend's options (empty: none)."""
+    if not value.strip():
+        return {}
+    try:
+        options = json.loads(value)
+    except json.JSONDecodeError:
+        raise ValueError("not a JSON object") from None
+    if not isinstance(options, dict):
+        raise ValueError("not a JSON object")
+    return options
 
 
 def audit_keys(value: str) -> list[tuple[str, str]]:

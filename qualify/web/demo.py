@@ -54,6 +54,7 @@ def _user(username: str, roles: list[str], **scope: Any) -> Any:
     is_admin = "admin" in roles
     user.is_staff = user.is_superuser = is_admin
     user.set_password(DEMO_PASSWORD)
+    user.email = user.email or f"{username}@example.com"  # the demo's mail goes to the console
     user.save()
     profile = user.profile
     profile.roles = roles

@@ -7,6 +7,8 @@ Every value comes from the environment or the config file (see ``qualify.web.con
 - ``QUALIFY_INSECURE_COOKIES=1`` (plain-http local use), ``QUALIFY_HSTS_SECONDS``,
   ``QUALIFY_SSL_REDIRECT=1``, ``QUALIFY_BEHIND_PROXY=1`` (trust ``X-Forwarded-Proto``)
 - ``TIME_ZONE`` (default Asia/Shanghai), ``QUALIFY_DEBUG=1`` (never in production)
+- ``QUALIFY_MEDIA_ROOT`` (default ``$QUALIFY_HOME/uploads``), ``QUALIFY_STORAGE_BACKEND``,
+  ``QUALIFY_STORAGE_OPTIONS`` (where uploaded and generated files are stored)
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from qualify.web import config
+from qualify.web import config, observability
 
 # Django's generic classes (ModelAdmin[Model], ModelForm[Model] …) may be subscripted at run time,
 # as their type stubs (django-stubs) declare them.
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "qualify.web.standards",
     "qualify.web.screening",
     "qualify.web.certification",
+    "qualify.web.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qualify.web.observability.RequestIdMiddleware",  # first: every log line of a request has its id
     "django.middleware.security.SecurityMiddleware",
     "qualify.web.accounts.errors.ErrorShapeMiddleware",  # a bare 405 gets the one error shape
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -77,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qualify.web.nul.RefuseNulMiddleware",  # before anything reads a value (or the user) into a query
     "qualify.web.accounts.middleware.ProfileLanguageMiddleware",
     "qualify.web.accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qualify.web.accounts.context.qualify",
+                "qualify.web.notifications.context.bell",
             ],
         },
     },
@@ -217,6 +223,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files of one certification application (evidence; an appeal's attachments apart): at most this many
 # files and this many MB in all, so that one applicant cannot fill the disk 10 MB at a time.
 QUALIFY_EVIDENCE_MAX_FILES = ENV.QUALIFY_EVIDENCE_MAX_FILES
+QUALIFY_SITE_URL = ENV.QUALIFY_SITE_URL.strip().rstrip("/")  # links in e-mail and robot messages
 QUALIFY_EVIDENCE_MAX_TOTAL_BYTES = ENV.QUALIFY_EVIDENCE_MAX_TOTAL_MB * 1024 * 1024
 
 # --- languages and time -------------------------------------------------------------------------------
@@ -233,8 +240,14 @@ TIME_ZONE = ENV.TIME_ZONE
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT = ENV.QUALIFY_STATIC_ROOT or HOME / "static"
+# Files (import uploads, screening workbooks, evidence and appeal attachments) go through Django's
+# storage API: local disk under MEDIA_ROOT by default (never under the web root, never served
+# directly: a view checks who may see each file), or any backend such as django-storages' S3 one
+# (QUALIFY_STORAGE_BACKEND, with its options as a JSON object in QUALIFY_STORAGE_OPTIONS).
+MEDIA_ROOT = ENV.QUALIFY_MEDIA_ROOT or HOME / "uploads"
+_storage_options = config.storage_options(ENV.QUALIFY_STORAGE_OPTIONS)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": ENV.QUALIFY_STORAGE_BACKEND, "OPTIONS": _storage_options},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if MODE == "serve" else "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -259,12 +272,12 @@ EMAIL_HOST_PASSWORD = ENV.EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = ENV.EMAIL_USE_TLS
 DEFAULT_FROM_EMAIL = ENV.DEFAULT_FROM_EMAIL
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.QUALIFY_LOG_LEVEL},
-}
+# Every line carries the request's id (X-Request-ID); QUALIFY_LOG_FORMAT=json writes JSON lines.
+LOGGING = observability.logging_config(ENV.QUALIFY_LOG_LEVEL, ENV.QUALIFY_LOG_FORMAT)
+# A dotted path to a callable ``hook(exception, request_id)`` called on every server error.
+QUALIFY_ERROR_HOOK = ENV.QUALIFY_ERROR_HOOK
+# A worker silent for longer is dead: /healthz says so, and its running screening run is failed.
+QUALIFY_WORKER_STALE_SECONDS = ENV.QUALIFY_WORKER_STALE_SECONDS
 
 # --- the API ------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from qualify.web import health
 from qualify.web.accounts import views as account_views
 from qualify.web.accounts.site_admin import protect_admin_site
 from qualify.web.api import api
@@ -14,6 +15,7 @@ protect_admin_site(admin.site)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", account_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("qualify.web.accounts.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -24,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("qualify.web.people.urls")),
     path("", include("qualify.web.screening.urls")),
     path("", include("qualify.web.certification.urls")),
+    path("", include("qualify.web.notifications.urls")),
 ]
 
 

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 import qualify.web
 
 WEB = Path(qualify.web.__file__).parent
-APPS = ["accounts", "people", "screening", "standards", "certification"]
+APPS = ["accounts", "people", "screening", "standards", "certification", "notifications"]
 # Modules every app has; an app with models also has models.py, admin.py and migrations/.
 EVERY_APP = ["apps.py", "forms.py", "views.py", "urls.py", "api.py"]
 WITH_MODELS = ["models.py", "admin.py", "migrations"]
@@ -36,6 +36,7 @@ NOT_IN_ADMIN = {
     "screening.ScreeningResult": "read on the screening run's page",
     "people.PersonStanding": "read on the person's page (the run is in the admin)",
     "people.StandingText": "part of a standings run",
+    "screening.WorkerHeartbeat": "read by /healthz; the worker keeps it",
     "certification.ScreeningEntry": "part of a cycle",
     "certification.Publication": "part of a cycle",
     "certification.EvidenceItem": "part of an application",
@@ -45,6 +46,8 @@ NOT_IN_ADMIN = {
     "certification.ElementScore": "part of a panel's scoring",
     "certification.PanelRating": "part of a panel's scoring",
     "certification.Appeal": "part of an application",
+    "notifications.Preference": "each user's own, on the notification preferences page",
+    "notifications.SentKey": "the reminders' bookkeeping row",
 }
 
 

@@ -64,7 +64,7 @@ def _hr_batch(world: Any) -> dict[str, Any]:
     from qualify.web.people.models import ImportBatch
 
     batch = ImportBatch.objects.create(created_by=world.users["hr"], file_name="hr.xlsx",
-                                       standard_id="mini@1.0", status="rejected", content=b"")
+                                       standard_id="mini@1.0", status="rejected")
     return {"batch_id": batch.pk}
 
 
@@ -89,6 +89,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts:password-reset-confirm": expect(default=200, anonymous=200,
                                               kwargs={"uidb64": "MQ", "token": "set-password"}),
     "set_language": expect(default=302, anonymous=302, query="next=/"),
+    # For load balancers: no login, no secrets; 503 here because no worker has beaten in the test.
+    "healthz": expect(default=503, anonymous=503),
     # --- import (HR) -------------------------------------------------------------------------------
     "imports:upload": hr_only(),
     # a batch is visible to the HR user who uploaded it and to admins

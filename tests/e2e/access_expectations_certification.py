@@ -37,8 +37,8 @@ def _cycle_world(world: Any) -> dict[str, Any]:
     from qualify.web.certification import models as m
     from qualify.web.certification.repository import DjangoRepository, actor_for
 
-    if not getattr(settings, "QUALIFY_UPLOADS_DIR", None):
-        settings.QUALIFY_UPLOADS_DIR = tempfile.mkdtemp(prefix="qualify-uploads-")
+    if str(settings.MEDIA_ROOT).startswith(str(settings.HOME)):  # never into ./var/uploads
+        settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="qualify-uploads-")
     repo = DjangoRepository()
     today = timezone.localdate()
     hr, employee = actor_for(world.users["hr"]), actor_for(world.users["employee"])

@@ -1,4 +1,5 @@
-"""In Chromium: HR imports a workbook with errors, reads the report row by row, fixes it, imports it."""
+"""In Chromium: HR imports a workbook with errors, reads the report row by row, fixes it, imports it;
+the background worker checks and applies each upload while the page waits and refreshes itself."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from qualify.services.standards import get_standard
 from qualify.web.people.importing import default_standard_id
 from qualify.web.people.models import Person
+from tests.support.imports import work
 from tests.support.org import edit_workbook, hr_workbook, make_user, read_cell
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +40,9 @@ def test_hr_fixes_a_rejected_workbook_and_imports_it(page: Any, live_server: Any
     page.set_input_files("#id_file", str(workbook))
     page.click("form.upload button[type=submit]")
     page.wait_for_url("**/import/*/")
+    assert page.locator("[data-import-waiting]").is_visible()  # stored and queued: nothing read yet
+    assert work() == 1
+    page.wait_for_selector(".callout.error", timeout=15_000)  # the page noticed by itself and reloaded
     assert "被拒绝" in page.locator(".callout.error").inner_text()
     rows = page.locator("table.problems tbody tr")
     cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
@@ -57,11 +62,17 @@ def test_hr_fixes_a_rejected_workbook_and_imports_it(page: Any, live_server: Any
     page.set_input_files("#id_file", str(workbook))
     page.click("form.upload button[type=submit]")
     page.wait_for_url("**/import/*/")
+    assert work() == 1
+    page.wait_for_selector(".stat", timeout=15_000)
     assert page.locator(".stat").first.inner_text().startswith("15")
     assert Person.objects.filter(job_family=standard.family).count() == 0  # not yet: waiting for confirmation
 
     page.click("text=Import now")
     page.wait_for_load_state()
-    assert "15 people added" in page.locator(".messages").inner_text()
+    assert "the background worker imports the data" in page.locator(".messages").inner_text()
+    assert Person.objects.filter(job_family=standard.family).count() == 0  # the request wrote nothing
+    assert work() == 1
+    page.wait_for_selector(".callout.success", timeout=15_000)
+    assert "Imported" in page.locator(".callout.success").inner_text()
     assert Person.objects.filter(job_family=standard.family).count() == 15
     page.screenshot(path=str(tmp_path / "import-done.png"), full_page=True)

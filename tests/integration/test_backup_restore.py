@@ -99,7 +99,7 @@ def fresh_database(tmp_path: Path) -> Iterator[tuple[str, Any]]:
 def test_a_backup_restores_every_row_and_file_into_a_fresh_database_and_home(
         users: dict[str, Any], tmp_path: Path, settings: Any, fresh_database: tuple[str, Any]) -> None:
     uploads = tmp_path / "home" / "uploads"
-    settings.QUALIFY_UPLOADS_DIR = str(uploads)
+    settings.MEDIA_ROOT = str(uploads)
     (uploads / "applications" / "7").mkdir(parents=True)
     evidence = uploads / "applications" / "7" / "方案.pdf"
     evidence.write_bytes(b"%PDF-1.4 evidence " * 1000)
@@ -112,7 +112,7 @@ def test_a_backup_restores_every_row_and_file_into_a_fresh_database_and_home(
     home = tmp_path / "home2"
     env = {**os.environ, "DATABASE_URL": url, "QUALIFY_HOME": str(home), "QUALIFY_LANG": "en",
            "DJANGO_SETTINGS_MODULE": "qualify.web.settings"}
-    env.pop("QUALIFY_UPLOADS_DIR", None)
+    env.pop("QUALIFY_MEDIA_ROOT", None)
     done = subprocess.run([*QUALIFY, "restore", str(backup_dir)], env=env, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -152,7 +152,7 @@ def test_a_restore_refuses_a_database_that_is_not_empty(users: dict[str, Any], t
 @pytest.mark.django_db(transaction=True)
 def test_a_changed_backup_file_is_refused_before_anything_is_written(users: dict[str, Any], tmp_path: Path,
                                                                      settings: Any, capsys: Any) -> None:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     (tmp_path / "uploads").mkdir()
     (tmp_path / "uploads" / "a.txt").write_text("evidence")
     backup_dir = tmp_path / "b"

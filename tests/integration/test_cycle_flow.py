@@ -25,6 +25,7 @@ from qualify.web.accounts.audit import verify
 from qualify.web.accounts.models import AuditEntry
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
+from qualify.web.notifications.delivery import deliver
 from qualify.web.people.models import Person
 from tests.support.org import make_user
 
@@ -52,7 +53,7 @@ def repo(clock: Clock) -> DjangoRepository:
 
 @pytest.fixture
 def people(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     extra = {
         "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
@@ -274,12 +275,15 @@ def test_a_whole_cycle_from_opening_to_certificate_with_an_appeal(
     assert decisions[0].passed is False  # the first decision is kept as it was
     assert svc.close_cycle(repo, hr, cycle.id).state is CycleState.closed
 
-    subjects = [msg.subject for msg in mail.outbox]
-    assert sum("result published" in s for s in subjects) == 2
+    assert mail.outbox == []  # nothing is sent from the step itself: the worker sends the outbox
+    assert deliver()["failed"] == 0
+    subjects = [msg.subject for msg in mail.outbox if msg.to == ["employee@example.com"]]
+    assert sum("Result published" in s for s in subjects) == 2
     assert any("Application received" in s for s in subjects)
-    assert any("assigned to review" in s for s in subjects)
-    assert any("result published" in s for s in subjects)
     assert any("Appeal decided" in s for s in subjects)
+    assert any("Certificate issued" in s for s in subjects)
+    assert any("assigned to your panel" in msg.subject for msg in mail.outbox
+               if msg.to == ["assessor@example.com"])
     assert verify() is None
     actions = set(
         AuditEntry.objects.filter(object_type="application", object_id=str(app_id)).values_list(

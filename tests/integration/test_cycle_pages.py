@@ -26,7 +26,7 @@ PDF = b"%PDF-1.4\n% a tiny test file\n"
 
 @pytest.fixture
 def world(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     users = {
         **users,
         "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
@@ -311,7 +311,7 @@ def test_the_api_runs_the_steps_with_the_same_permissions_and_reports_a_conflict
         ).json()["state"]
         == "in_review"
     )
-    sheet = c["assessor"].get("/api/cycles/assignments").json()[0]["id"]
+    sheet = c["assessor"].get("/api/cycles/assignments").json()["items"][0]["id"]
     first = (
         c["assessor"]
         .put(
@@ -358,7 +358,8 @@ def test_the_lead_consolidates_through_the_api_with_a_plain_json_body(world: dic
     )
     ratings = {"talk-prep": "meets", "talk-delivery": "meets", "reporting": "exceeds"}
     for who in ("assessor", "assessor2"):
-        sheet = next(a for a in c[who].get("/api/cycles/assignments").json() if a["application_id"] == app_id)
+        sheets = c[who].get("/api/cycles/assignments").json()["items"]
+        sheet = next(a for a in sheets if a["application_id"] == app_id)
         for element, rating in ratings.items():
             c[who].put(
                 f"/api/cycles/assignments/{sheet['id']}/scores/{element}",
@@ -385,3 +386,30 @@ def test_the_lead_consolidates_through_the_api_with_a_plain_json_body(world: dic
     ends = m.Application.objects.get(pk=app_id).publication.ends_at
     assert finished["notice_ends_at"] is not None
     assert dt.datetime.fromisoformat(finished["notice_ends_at"]) == ends
+
+
+@pytest.mark.django_db
+def test_the_cycles_applications_come_a_page_at_a_time(world: dict[str, Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from qualify.web.certification import views
+
+    c, cycle_id = world["c"], world["cycle"]
+    assert c["hr"].post(f"/api/cycles/{cycle_id}/steps/open").status_code == 200
+    made = []
+    for person in Person.objects.order_by("employee_id"):  # HR nominates whoever may apply
+        for level in (1, 2, 3):
+            answer = c["hr"].post(f"/api/cycles/{cycle_id}/applications",
+                                  {"employee_id": person.employee_id, "target_level": level},
+                                  content_type="application/json")
+            if answer.status_code == 201:
+                made.append(answer)
+                break
+    copy = m.Application.objects.get(pk=made[0].json()["id"])  # a second one, for another person
+    copy.pk, copy.person = None, Person.objects.exclude(pk=copy.person_id).first()
+    copy.save()
+    first, second = made[0].json()["id"], copy.pk
+    monkeypatch.setattr(views, "APPLICATIONS_PAGE", 1)
+    page_one = ok(c["hr"].get(f"/cycles/{cycle_id}/", HTTP_ACCEPT_LANGUAGE="en"))
+    page_two = ok(c["hr"].get(f"/cycles/{cycle_id}/", {"page": 2}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"/applications/{first}/" in page_one and f"/applications/{second}/" not in page_one
+    assert f"/applications/{second}/" in page_two and "Page 2 of 2" in page_two

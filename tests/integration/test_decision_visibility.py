@@ -35,7 +35,7 @@ def decided(
     users: dict[str, Any], org: Any, settings: Any, tmp_path: Path
 ) -> tuple[DjangoRepository, int, Any]:
     """An application decided (passed) but not yet published; the lead assessor is ``assessor``."""
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     users["assessor2"] = make_user("assessor2", ["employee", "assessor"], person=org.people["E002"])
     people = {name: actor_for(user) for name, user in users.items()}
     repo = DjangoRepository(clock=lambda: dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC))
@@ -85,7 +85,7 @@ def test_the_applicant_and_the_lead_assessor_see_no_decision_before_publication(
         for url, page in pages(client, app_id).items():
             assert 'class="stack checks"' not in page, (who, url)
             assert "The decision appealed" not in page and "申诉所针对的决定" not in page, (who, url)
-        assert client.get(f"/api/cycles/applications/{app_id}/decisions").json() == [], who
+        assert client.get(f"/api/cycles/applications/{app_id}/decisions").json()["items"] == [], who
     assert opened == {  # the applicant's appeal page: no decision on it; the review panel's lead decides
         # no appeal, so the appeal decision page is not theirs to open at all (404)
         "employee": [f"/applications/{app_id}/", f"/applications/{app_id}/appeal/"],
@@ -107,4 +107,5 @@ def test_after_publication_the_applicant_sees_the_decision_on_the_appeal_page(
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="stack checks"' in page
-    assert len(client_for("employee").get(f"/api/cycles/applications/{app_id}/decisions").json()) == 1
+    decisions = client_for("employee").get(f"/api/cycles/applications/{app_id}/decisions").json()
+    assert len(decisions["items"]) == 1

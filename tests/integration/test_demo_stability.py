@@ -29,7 +29,7 @@ def people_of_logins() -> dict[str, str]:
 
 @pytest.fixture
 def demo(tmp_path: Path, settings: Any) -> Any:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     standard = get_standard("service-marketing@2.0")
     load_people(standard, tmp_path, people=120)
     make_accounts(standard)

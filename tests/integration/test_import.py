@@ -6,14 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 
+from qualify.services import hr_import
 from qualify.services.standards import get_standard
 from qualify.web.accounts.models import AuditEntry
 from qualify.web.accounts.tokens import create_token
+from qualify.web.people import bulk
 from qualify.web.people.importing import NotApplicable, apply_batch, default_standard_id, validate_upload
 from qualify.web.people.models import ElementRating, ImportBatch, Person, RecordSnapshot
 from qualify.web.people.records import person_record, snapshots_for
+from tests.support.imports import upload_checked, work
 from tests.support.org import edit_workbook, hr_workbook, make_user, read_cell
 
 pytestmark = pytest.mark.django_db
@@ -42,10 +46,7 @@ def workbook(tmp_path: Path, standard: Any) -> Path:
     return hr_workbook(tmp_path / "hr.xlsx", standard, people=12)
 
 
-def _upload(client: Client, path: Path, **extra: Any) -> Any:
-    with path.open("rb") as handle:
-        data = {"file": handle, "standard": default_standard_id(), **extra}
-        return client.post("/import/", data, follow=True)
+_upload = upload_checked
 
 
 def test_a_valid_workbook_is_checked_but_nothing_is_written_before_confirmation(
@@ -59,9 +60,32 @@ def test_a_valid_workbook_is_checked_but_nothing_is_written_before_confirmation(
     assert f'action="/import/{batch.pk}/apply/"' in page.content.decode()
 
 
-def test_confirming_writes_every_person_with_their_whole_record(hr_client: Client, workbook: Path) -> None:
+def test_an_upload_is_stored_and_queued_and_the_worker_checks_it_not_the_request(
+        hr_client: Client, workbook: Path) -> None:
+    with workbook.open("rb") as handle:
+        page = hr_client.post("/import/", {"file": handle, "standard": default_standard_id()}, follow=True)
+    batch = page.context["batch"]
+    assert batch.status == "queued" and batch.counts == {}
+    html = page.content.decode()
+    assert '<meta http-equiv="refresh"' in html and "data-import-waiting" in html
+    # The file is in the file storage, byte for byte; the row holds its name only.
+    assert default_storage.exists(batch.upload.name)
+    with default_storage.open(batch.upload.name, "rb") as stored:
+        assert stored.read() == workbook.read_bytes()
+    assert work() == 1
+    batch.refresh_from_db()
+    assert batch.status == "validated" and batch.counts["new"] == 12
+    assert '<meta http-equiv="refresh"' not in hr_client.get(f"/import/{batch.pk}/").content.decode()
+
+
+def test_confirming_queues_the_batch_and_the_worker_writes_every_person_with_their_whole_record(
+        hr_client: Client, workbook: Path) -> None:
     batch = _upload(hr_client, workbook).context["batch"]
+    before = Person.objects.count()
     page = hr_client.post(f"/import/{batch.pk}/apply/", follow=True)
+    assert page.context["batch"].status == "confirmed" and Person.objects.count() == before
+    assert work() == 2  # the import, then the refresh of its job family's stored standings
+    page = hr_client.get(f"/import/{batch.pk}/")
     assert page.context["batch"].status == "applied"
     first_id = str(read_cell(workbook, "employees", 2, "employee_id"))
     person = Person.objects.get(employee_id=first_id)
@@ -164,16 +188,50 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(
         hr: Any, workbook: Path, standard: Any, monkeypatch: Any) -> None:
     batch = validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id)
     before = (Person.objects.count(), AuditEntry.objects.count())
+    insert = bulk.insert_frame
 
-    def explode(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("disk full")
+    def explode_at_the_ratings(model: Any, frame: Any) -> int:  # people and three sheets written first
+        if model is ElementRating:
+            raise RuntimeError("disk full")
+        return insert(model, frame)
 
-    monkeypatch.setattr(ElementRating.objects, "bulk_create", explode)
+    monkeypatch.setattr(bulk, "insert_frame", explode_at_the_ratings)
     with pytest.raises(RuntimeError):
         apply_batch(hr, batch.pk)
     assert (Person.objects.count(), AuditEntry.objects.count()) == before
     batch.refresh_from_db()
     assert batch.status == "validated"
+
+
+def test_a_failure_in_the_worker_marks_the_batch_failed_and_writes_nothing(
+        hr_client: Client, workbook: Path, monkeypatch: Any) -> None:
+    batch = _upload(hr_client, workbook).context["batch"]
+    hr_client.post(f"/import/{batch.pk}/apply/")
+    before = Person.objects.count()
+
+    def explode(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(bulk, "insert_frame", explode)
+    assert work() == 1
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "disk full" in batch.problems[0]["message"]
+    assert Person.objects.count() == before
+    assert "The import failed" in hr_client.get(f"/import/{batch.pk}/",
+                                                headers={"accept-language": "en"}).content.decode()
+
+
+def test_subscribers_hear_of_an_applied_import_with_the_job_families_it_touched(
+        hr: Any, workbook: Path, standard: Any) -> None:
+    heard: list[hr_import.AppliedImport] = []
+    hr_import.on_imported(heard.append)
+    try:
+        batch = validate_upload(hr, "hr.xlsx", workbook.read_bytes(), standard.id)
+        assert heard == []  # checking writes nothing and tells nobody
+        apply_batch(hr, batch.pk)
+    finally:
+        hr_import._subscribers.remove(heard.append)
+    assert [(h.batch_id, h.families, len(h.new)) for h in heard] == [(batch.pk, {standard.family}, 12)]
 
 
 def test_another_hr_user_cannot_see_my_import(users: dict[str, Any], hr: Any, workbook: Path,
@@ -193,18 +251,25 @@ def test_a_script_imports_through_the_api_with_a_token(hr: Any, workbook: Path) 
     with workbook.open("rb") as handle:
         created = client.post("/api/imports/", {"file": handle})
     assert created.status_code == 201, created.content
-    body = created.json()
-    assert body["status"] == "validated" and body["counts"]["new"] == 12
-    applied = client.post(f"/api/imports/{body['id']}/apply")
-    assert applied.status_code == 200 and applied.json()["status"] == "applied"
+    assert created.json()["status"] == "queued"
+    work()
+    body = client.get(f"/api/imports/{created.json()['id']}").json()
+    assert body["status"] == "validated" and body["counts"]["new"] == 12 and body["progress"] == 100
+    confirmed = client.post(f"/api/imports/{body['id']}/apply")
+    assert confirmed.status_code == 202 and confirmed.json()["status"] == "confirmed"
+    work()
+    assert client.get(f"/api/imports/{body['id']}").json()["status"] == "applied"
     assert client.get("/api/imports/").json()["count"] == 1
 
 
 def test_the_api_reports_a_rejected_file_row_by_row(hr: Any, workbook: Path) -> None:
     edit_workbook(workbook, {("employees", 3, "hire_date"): "not a date"})
     _, key = create_token(hr, "nightly")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     with workbook.open("rb") as handle:
-        body = Client(HTTP_AUTHORIZATION=f"Bearer {key}").post("/api/imports/", {"file": handle}).json()
+        batch_id = client.post("/api/imports/", {"file": handle}).json()["id"]
+    work()
+    body = client.get(f"/api/imports/{batch_id}").json()
     assert body["status"] == "rejected"
     assert {"sheet": "employees", "row": 3, "column": "hire_date"}.items() <= body["problems"][0].items()
 
@@ -226,12 +291,26 @@ def test_the_preview_shows_each_change_old_to_new_and_warns_about_a_renamed_cert
         job_family=holder.job_family, level=1, standard_id=standard.id, standard_version=standard.version,
         valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2027, 12, 31), issued_at=timezone.now())
     edit_workbook(workbook, {("employees", 2, "name"): "新名字"})
-    with workbook.open("rb") as handle:
-        page = hr_client.post("/import/", {"file": handle, "standard": standard.id},
-                              follow=True, headers={"accept-language": "en"}).content.decode()
+    page = _upload(hr_client, workbook, headers={"accept-language": "en"}).content.decode()
     assert f"{holder_id} holds a certificate and is renamed by this file." in page
     assert old_name in page and "→ 新名字" in page
     batch = ImportBatch.objects.latest("pk")
     apply_batch(hr, batch.pk)
     assert Person.objects.get(employee_id=holder_id).name == "新名字"
     assert Certificate.objects.get(number="X-L1-2026-00001").holder_name == old_name
+
+
+def test_a_batch_left_by_a_worker_that_died_is_marked_failed_by_the_next_worker(
+        hr_client: Client, workbook: Path) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    batch = _upload(hr_client, workbook).context["batch"]
+    hr_client.post(f"/import/{batch.pk}/apply/")
+    long_ago = timezone.now() - dt.timedelta(minutes=31)
+    ImportBatch.objects.filter(pk=batch.pk).update(status="applying", heartbeat=long_ago)  # then it died
+    assert work() == 0
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.problems[0]["code"] == "worker-died"
+    assert Person.objects.filter(employee_id=batch.counts["new_ids"][0]).count() == 0

@@ -14,6 +14,7 @@ from django.test import Client
 from qualify.services.standards import get_standard
 from qualify.web.people.importing import default_standard_id
 from qualify.web.people.models import Person
+from tests.support.imports import upload_checked
 from tests.support.org import hr_workbook, make_user
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +37,7 @@ def hr_client(org: Any) -> Client:
     return client
 
 
-def _upload(client: Client, path: Path) -> Any:
-    with path.open("rb") as handle:
-        return client.post("/import/", {"file": handle, "standard": default_standard_id()}, follow=True)
+_upload = upload_checked
 
 
 @pytest.mark.parametrize("name", ["far-cell", "huge-dimension", "sheet-bomb"])

@@ -143,7 +143,7 @@ def test_only_those_who_may_screen_get_a_link_to_the_screening_run(org: Any, cli
 
 def test_a_screening_run_older_than_the_last_import_is_not_used(org: Any, client_for: ClientFor) -> None:
     _stored_run({"E001": 4}, dt.date(2026, 11, 26), org)
-    ImportBatch.objects.create(file_name="later.xlsx", standard_id="mini@1.0", status="applied", content=b"",
+    ImportBatch.objects.create(file_name="later.xlsx", standard_id="mini@1.0", status="applied",
                                applied_at=timezone.now() + dt.timedelta(seconds=1))
     response = client_for("hr").get("/people/", {"as_of": AS_OF})
     rows = {row["person"].employee_id: row for row in response.context["rows"]}
@@ -210,8 +210,7 @@ def test_the_page_speaks_english_when_asked(client_for: ClientFor) -> None:
 
 def test_a_persons_page_lists_the_earlier_states_of_their_record(org: Any, client_for: ClientFor) -> None:
     person = org.people["E001"]
-    batch = ImportBatch.objects.create(file_name="hr-2026.xlsx", standard_id="mini@1.0", status="applied",
-                                       content=b"")
+    batch = ImportBatch.objects.create(file_name="hr-2026.xlsx", standard_id="mini@1.0", status="applied")
     before = {"employee": {"employee_id": "E001", "current_level": 0}, "performance": [], "exams": [],
               "evidence": [], "ratings": []}
     RecordSnapshot.objects.create(person=person, batch=batch, data=before)

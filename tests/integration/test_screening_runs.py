@@ -89,7 +89,7 @@ def test_the_workbook_lists_every_screened_person(client_for: ClientFor) -> None
     response = hr.get(f"/screening/{run.pk}/result.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     people = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert sorted(row[0] for row in people[1:]) == ["E001", "E002", "E003", "M001"]
 
@@ -164,7 +164,7 @@ def test_a_run_whose_worker_died_is_marked_failed_and_its_partial_results_are_no
     run.refresh_from_db()
     assert run.status == "failed" and "worker-died" in run.error and run.people_count == 0
     assert not run.results.exists()
-    assert client_for("hr").get(f"/screening/{run.pk}/result.xlsx").status_code == 404
+    assert client_for("hr").get(f"/screening/{run.pk}/result.xlsx").status_code == 409  # not done
 
 
 def test_the_worker_executes_queued_runs_in_order_and_stops_when_none_is_left(users: dict[str, Any]) -> None:
@@ -279,4 +279,4 @@ def test_a_worker_that_finishes_a_run_already_marked_failed_does_not_make_it_don
     ended = screening.execute(run.pk, store)  # the slow worker comes back and finishes the run
     run.refresh_from_db()
     assert ended.status == run.status == "failed" and run.error.startswith("worker-died")
-    assert not run.results.exists() and not run.result_content
+    assert not run.results.exists() and not run.result

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -48,7 +49,7 @@ def new_cycle(name: str = "冬季认证") -> svc.NewCycle:
 
 @pytest.fixture
 def world(users: dict[str, Any], org: Any, settings: Any, tmp_path: Path) -> dict[str, Any]:
-    settings.QUALIFY_UPLOADS_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "uploads")
     everyone = {
         **users,
         "assessor2": make_user("assessor2", ["employee", "assessor"], person=org.people["E002"]),
@@ -298,7 +299,7 @@ def test_an_appeal_file_is_served_only_to_those_who_see_the_application(world: d
     appeal = m.Appeal.objects.create(application_id=world["app"], reason="r",
                                      filed_at=dt.datetime.now(dt.UTC))
     stored = m.StoredFile.objects.create(appeal=appeal, name="note.txt", content_type="text/plain",
-                                         size=1, sha256="0", path="x/none")
+                                         size=1, sha256="0", file="x/none")
     outsider = make_user("outsider", ["employee"],
                          person=make_person("E900", world["org"].units["south"]))
     for user in (outsider, world["users"]["hr_other"]):
@@ -325,9 +326,9 @@ def test_the_import_api_checks_against_a_shipped_standard_never_a_file_of_the_se
 
 def test_a_screening_workbook_is_for_hr_of_its_family_even_after_its_creator_loses_the_family(
         users: dict[str, Any]) -> None:
-    run = ScreeningRun.objects.create(created_by=users["hr"], standard_id="mini@1.0", as_of=TODAY,
-                                      status="done", progress=100, result_file="s.xlsx",
-                                      result_content=b"PK\x03\x04 results")
+    run = ScreeningRun(created_by=users["hr"], standard_id="mini@1.0", as_of=TODAY, status="done",
+                       progress=100, result_file="s.xlsx")
+    run.result.save("s.xlsx", ContentFile(b"PK\x03\x04 results"))
     hr = client(users["hr"])
     assert hr.get(f"/screening/{run.pk}/result.xlsx").status_code == 200
     profile = users["hr"].profile

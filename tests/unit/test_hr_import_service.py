@@ -6,16 +6,18 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from openpyxl import load_workbook
 
 from qualify.core.errors import InvalidInput
 from qualify.core.records import PersonRecord
+from qualify.formats.hrdata import HRFrames, to_organisation
 from qualify.services import hr_import as svc
 from qualify.services.generate import generate_organisation, write_hr_data
 from qualify.services.standards import get_standard
@@ -66,6 +68,18 @@ class FakeStore:
     def existing(self, employee_ids: Collection[str]) -> Mapping[str, PersonRecord]:
         return {i: self.people[i] for i in employee_ids if i in self.people}
 
+    def families(self, employee_ids: Collection[str]) -> Mapping[str, str]:
+        return {i: self.people[i].employee.job_family for i in employee_ids if i in self.people}
+
+    def add_people(self, frames: HRFrames, employee_ids: Collection[str], *, batch: Any) -> None:
+        org = to_organisation(frames)
+        for i in employee_ids:
+            record = org.person(i)
+            assert record is not None and i not in self.people
+            self.people[i] = svc._normalised(record)
+        if self.fail_writing:
+            raise RuntimeError("disk full")
+
     def write(
         self, records: Iterable[PersonRecord], *, new: Collection[str], changed: Collection[str], batch: Any
     ) -> None:
@@ -82,22 +96,34 @@ class FakeStore:
         file_name: str,
         standard_id: str,
         status: str,
-        content: bytes,
+        content: bytes | BinaryIO | Path | None,
         counts: Mapping[str, Any],
         problems: list[dict[str, Any]],
         applied_at: dt.datetime | None = None,
     ) -> int:
         batch_id = len(self.batches) + 1
+        if isinstance(content, Path):
+            content = content.read_bytes()
+        elif content is not None and not isinstance(content, bytes):
+            content = content.read()
         self.batches[batch_id] = Batch(
-            user, file_name, standard_id, status, content, dict(counts), problems, applied_at
+            user, file_name, standard_id, status, content or b"", dict(counts), problems, applied_at
         )
         return batch_id
 
-    def lock_batch(self, batch_id: int) -> svc.BatchView:
+    def batch(self, batch_id: int) -> svc.BatchView:
         b = self.batches[batch_id]
-        return svc.BatchView(
-            id=batch_id, status=b.status, file_name=b.file_name, standard_id=b.standard_id, content=b.content
-        )
+        return svc.BatchView(id=batch_id, status=b.status, file_name=b.file_name, standard_id=b.standard_id,
+                             user=b.user)
+
+    lock_batch = batch
+
+    @contextlib.contextmanager
+    def batch_file(self, batch_id: int) -> Iterator[Path]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload.xlsx"
+            path.write_bytes(self.batches[batch_id].content)
+            yield path
 
     def update_batch(self, batch_id: int, **fields: Any) -> None:
         for key, value in fields.items():
@@ -145,7 +171,7 @@ def test_an_uploaded_workbook_is_checked_and_kept_but_nobody_is_written(good_fil
     store = FakeStore()
     batch = store.batches[upload(store, good_file)]
     assert batch.status == "validated" and batch.counts["new"] == 6 and len(batch.counts["new_ids"]) == 6
-    assert store.people == {} and store.actions() == ["import.validated"]
+    assert store.people == {} and store.actions() == ["import.uploaded", "import.validated"]
 
 
 def test_confirming_a_checked_batch_writes_everyone_once(good_file: bytes) -> None:
@@ -155,7 +181,7 @@ def test_confirming_a_checked_batch_writes_everyone_once(good_file: bytes) -> No
     assert len(store.people) == 6 and store.batches[batch_id].applied_at == store.now()
     with pytest.raises(svc.NotApplicable):
         svc.apply_batch(store, "hr", batch_id, allowed_families=None)
-    assert store.actions() == ["import.validated", "import.applied"]
+    assert store.actions() == ["import.uploaded", "import.validated", "import.applied"]
 
 
 def test_a_bad_row_rejects_the_upload_with_where_it_is(good_file: bytes, tmp_path: Path) -> None:
@@ -211,7 +237,7 @@ def test_a_failure_while_writing_leaves_the_store_and_the_batch_as_they_were(goo
     with pytest.raises(RuntimeError):
         svc.apply_batch(store, "hr", batch_id, allowed_families=None)
     assert store.people == {} and store.batches[batch_id].status == "validated"
-    assert store.actions() == ["import.validated"]
+    assert store.actions() == ["import.uploaded", "import.validated"]
 
 
 def test_the_command_lines_import_is_kept_as_an_applied_batch_with_who_was_added_and_changed(
@@ -241,3 +267,53 @@ def test_the_command_lines_import_of_a_bad_file_writes_nothing_not_even_a_batch(
         svc.import_file(store, path, STANDARD)
     assert [p.column for p in caught.value.problems] == ["rating"]
     assert (store.people, store.batches, store.audit_log) == ({}, {}, [])
+
+
+def test_subscribers_are_told_of_an_applied_import_and_one_that_fails_does_not_undo_it(
+    good_file: bytes, tmp_path: Path
+) -> None:
+    store = FakeStore()
+    heard: list[svc.AppliedImport] = []
+
+    def broken(applied: svc.AppliedImport) -> None:
+        raise RuntimeError("standings service down")
+
+    svc.on_imported(broken)
+    svc.on_imported(heard.append)
+    try:
+        batch_id = upload(store, good_file)
+        assert heard == []
+        assert svc.apply_batch(store, "hr", batch_id, allowed_families=None) == "applied"
+    finally:
+        svc._subscribers.remove(broken)
+        svc._subscribers.remove(heard.append)
+    assert [(h.batch_id, h.families, len(h.new), h.changed) for h in heard] == [
+        (batch_id, frozenset({STANDARD.family}), 6, ())
+    ]
+    assert len(store.people) == 6 and store.batches[batch_id].status == "applied"
+
+
+def test_an_upload_for_a_standard_that_is_not_shipped_is_refused_at_once_and_not_kept(
+    good_file: bytes,
+) -> None:
+    store = FakeStore()
+    batch_id = svc.queue_upload(store, "hr", "hr.xlsx", good_file, "/etc/passwd", max_bytes=LIMIT)
+    batch = store.batches[batch_id]
+    assert batch.status == "rejected" and batch.content == b""
+    assert [p["code"] for p in batch.problems] == ["standard-not-found"]
+
+
+def test_a_queued_upload_waits_for_the_worker_and_confirming_needs_a_validated_batch(
+    good_file: bytes,
+) -> None:
+    store = FakeStore()
+    batch_id = svc.queue_upload(store, "hr", "hr.xlsx", good_file, STANDARD.id, max_bytes=LIMIT)
+    assert store.batches[batch_id].status == "queued" and store.batches[batch_id].content == good_file
+    with pytest.raises(svc.NotApplicable):
+        svc.confirm_batch(store, "hr", batch_id)  # not checked yet
+    store.update_batch(batch_id, status="checking")  # the worker claims it
+    assert svc.check_batch(store, batch_id, allowed_families=None) == "validated"
+    svc.confirm_batch(store, "hr", batch_id)
+    assert store.batches[batch_id].status == "confirmed" and store.people == {}
+    assert svc.apply_batch(store, "hr", batch_id, allowed_families=None) == "applied"
+    assert len(store.people) == 6

@@ -18,7 +18,7 @@ One module per part of the cycle; this package exports every use case and value 
 - ``evidence``: evidence and uploads; ``panels``: panels and their assignment, conflicts of interest;
 - ``scoring``: ratings, score sheets, consolidation; ``decisions``: decide, override, publish;
 - ``appeals``; ``certificates``: certify, close, expiry; ``overview``: HR's view and the pages' lists;
-- ``notifications``: the notices sent to an applicant.
+- ``notifications``: the notices sent to an applicant; ``batch``: HR's steps on many applications at once.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ from qualify.services.certification.applications import (
     self_assess,
     submit,
     withdraw,
+)
+from qualify.services.certification.batch import (
+    MAX_BATCH,
+    BatchAction,
+    BatchLine,
+    BatchResult,
+    run_batch,
 )
 from qualify.services.certification.certificates import (
     certify,
@@ -87,6 +94,12 @@ from qualify.services.certification.evidence import (
 from qualify.services.certification.frozen import (
     cycle_standard,
     freeze_standard,
+)
+from qualify.services.certification.opinions import (
+    awaits_opinion,
+    give_opinion,
+    may_give_opinion,
+    opinion_wanted,
 )
 from qualify.services.certification.overview import (
     Progress,
@@ -138,6 +151,7 @@ from qualify.services.certification.values import (
 
 __all__ = [
     "HR_ROLES",
+    "MAX_BATCH",
     "MAX_UPLOAD_BYTES",
     "SYSTEM",
     "UPLOAD_TYPES",
@@ -147,6 +161,9 @@ __all__ = [
     "ApplicationState",
     "ApplicationView",
     "AssignmentView",
+    "BatchAction",
+    "BatchLine",
+    "BatchResult",
     "CertificateView",
     "CertificationRepository",
     "CycleState",
@@ -178,6 +195,7 @@ __all__ = [
     "approve_jump",
     "assign_appeal_panel",
     "assign_panel",
+    "awaits_opinion",
     "cancel_cycle",
     "certify",
     "changed_on_appeal",
@@ -199,9 +217,12 @@ __all__ = [
     "finish",
     "form_panel",
     "freeze_standard",
+    "give_opinion",
+    "may_give_opinion",
     "my_assignments",
     "notice_ends",
     "open_cycle",
+    "opinion_wanted",
     "override",
     "panel_conflicts",
     "progress",
@@ -214,6 +235,7 @@ __all__ = [
     "roles_for_application",
     "roles_for_cycle",
     "rules",
+    "run_batch",
     "score_sheet",
     "screen_cycle",
     "screening_decision",

@@ -14,7 +14,7 @@ from qualify.services.certification.evidence import (
     safe_name,
 )
 from qualify.services.certification.frozen import cycle_standard
-from qualify.services.certification.notifications import notify_applicant
+from qualify.services.certification.notifications import notify_applicant, notify_hr
 from qualify.services.certification.panels import panel_of_kind, seat_panel
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import (
@@ -37,7 +37,9 @@ def appeal(repo: CertificationRepository, actor: Actor, application_id: int, rea
         rules.require_no_earlier_appeal(repo.appeal(app.id) is not None)
         made = repo.add_appeal(actor, app.id, text)
         repo.update_application(actor, app.id, Action.appeal.value, state=state, expected_version=app.version)
-        return made
+        cycle = repo.cycle(app.cycle_id)
+    notify_hr(repo, "appeal-filed", actor, app, cycle)
+    return made
 
 
 def add_appeal_file(

@@ -18,7 +18,7 @@ from qualify.services.certification.access import (
     visible_cycle,
 )
 from qualify.services.certification.frozen import cycle_standard, knowledge_standing, require_element
-from qualify.services.certification.notifications import notify_applicant
+from qualify.services.certification.notifications import notify_applicant, notify_hr
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, CycleView
 
@@ -163,6 +163,7 @@ def submit(repo: CertificationRepository, actor: Actor, application_id: int) -> 
             submitted_at=repo.now(),
         )
     notify_applicant(repo, "application-received", app, cycle)
+    notify_hr(repo, "application-submitted", actor, app, cycle)
     return done
 
 

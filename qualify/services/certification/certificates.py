@@ -10,6 +10,7 @@ from qualify.core.errors import QualifyError
 from qualify.services.certification.access import roles_for_application, visible_application
 from qualify.services.certification.decisions import changed_on_appeal
 from qualify.services.certification.frozen import cycle_standard
+from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import (
     HR_ROLES,
@@ -63,7 +64,8 @@ def certify(repo: CertificationRepository, actor: Actor, application_id: int) ->
         repo.update_application(
             actor, app.id, Action.certify.value, state=state, expected_version=app.version
         )
-        return made
+    notify_applicant(repo, "certificate-issued", app, cycle, number=made.number, on=made.valid_until)
+    return made
 
 
 def close_application(repo: CertificationRepository, actor: Actor, application_id: int) -> ApplicationView:

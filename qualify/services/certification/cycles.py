@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from qualify.core import cycle as rules
-from qualify.core.cycle import Action, transition
+from qualify.core.cycle import Action, ManagerOpinion, transition
 from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.evaluate import evaluate
@@ -55,6 +55,15 @@ def create_cycle(repo: CertificationRepository, actor: Actor, new: NewCycle) -> 
     if not 1 <= new.notice_days <= 60:
         problems.append(
             Problem("notice", "the notice period is 1 to 60 days", "公示期为 1 至 60 天", path="notice_days")
+        )
+    if new.manager_opinion not in {o.value for o in ManagerOpinion}:
+        problems.append(
+            Problem(
+                "manager-opinion",
+                "the manager's opinion is required, optional or off",
+                "主管意见须为必填、选填或不需要",
+                path="manager_opinion",
+            )
         )
     if problems:
         raise InvalidInput(problems, source="cycle")

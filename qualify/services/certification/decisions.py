@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -20,15 +22,17 @@ from qualify.services.certification.access import (
 from qualify.services.certification.frozen import cycle_standard, knowledge_standing
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.repository import CertificationRepository
-from qualify.services.certification.values import Actor, ApplicationView, CycleView, DecisionView
+from qualify.services.certification.values import Actor, ApplicationView, CycleView, DecisionView, Notice
 
 # --- 7. decide ----------------------------------------------------------------------------------------
 
 
 def decision_record(repo: CertificationRepository, app: ApplicationView, cycle: CycleView) -> PersonRecord:
-    """The person's record as the cycle's decision sees it: their HR record, plus the application's
-    evidence, with the panel's consolidated ratings as the only ratings at the target level."""
+    """The person's record as the cycle's decision sees it: their record (HR data and the evidence
+    they entered with any application), plus the application's evidence not yet in it, with the
+    panel's consolidated ratings as the only ratings at the target level."""
     record = repo.person_record(app.employee_id)
+    known = {e.evidence_id for e in record.evidence}
     extra = tuple(
         EvidenceRecord(
             employee_id=app.employee_id,
@@ -44,6 +48,7 @@ def decision_record(repo: CertificationRepository, app: ApplicationView, cycle: 
             note=ev.item.note,
         )
         for ev in repo.evidence(app.id)
+        if not ev.record_id or ev.record_id not in known
     )
     panel = tuple(
         RatingRecord(
@@ -88,7 +93,22 @@ def decide(repo: CertificationRepository, actor: Actor, application_id: int) -> 
             actor, app.id, "computed", passed, app.target_level, outcome, trace, "", None
         )
         repo.update_application(actor, app.id, Action.decide.value, state=state, expected_version=app.version)
-        return made
+        cycle = repo.cycle(app.cycle_id)
+        panel = tuple(sorted({a.user_id for a in repo.assignments(app.id, "review")}))
+    repo.notify(
+        Notice(
+            "decision-made",
+            user_ids=panel,
+            to_hr=True,
+            cycle_name=cycle.name,
+            application_id=app.id,
+            level=app.target_level,
+            family=cycle.family,
+            cycle_id=cycle.id,
+            skip_user_id=actor.user_id,
+        )
+    )
+    return made
 
 
 def override(
@@ -127,9 +147,15 @@ def changed_on_appeal(repo: CertificationRepository, application_id: int) -> boo
     return decisions[current.supersedes_id].passed != current.passed
 
 
-def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[ApplicationView]:
+def publish(
+    repo: CertificationRepository,
+    actor: Actor,
+    cycle_id: int,
+    application_ids: Collection[int] | None = None,
+) -> list[ApplicationView]:
     """Publish every decided application of the cycle for the notice period (公示), and again every
-    result an appeal changed, with a notice period of its own."""
+    result an appeal changed, with a notice period of its own; with ``application_ids``, only those of
+    them (HR's batch work)."""
     with repo.atomic():
         cycle = visible_cycle(repo, actor, cycle_id)
         roles = roles_for_cycle(actor, cycle)
@@ -140,6 +166,8 @@ def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[
             if a.state is ApplicationState.decided
             or (a.state is ApplicationState.appeal_decided and changed_on_appeal(repo, a.id))
         ]
+        if application_ids is not None:
+            decided = [a for a in decided if a.id in set(application_ids)]
         if not decided:
             raise QualifyError(
                 code="nothing-to-publish",
@@ -154,6 +182,19 @@ def publish(repo: CertificationRepository, actor: Actor, cycle_id: int) -> list[
         if cycle_state is not cycle.state:
             repo.set_cycle_state(actor, cycle_id, Action.publish.value, cycle_state)
         done = [repo.application(a.id) for a in decided]
+    last_day = ends.date() - dt.timedelta(days=1)  # the notice ends at midnight after its last local day
     for app in done:
-        notify_applicant(repo, "result-published", app, cycle)
+        notify_applicant(repo, "result-published", app, cycle, on=last_day)
+    repo.notify(
+        Notice(
+            "publication-started",
+            to_hr=True,
+            cycle_name=cycle.name,
+            family=cycle.family,
+            cycle_id=cycle.id,
+            on=last_day,
+            count=len(done),
+            skip_user_id=actor.user_id,
+        )
+    )
     return done

@@ -231,6 +231,7 @@ class MemoryCertificationRepository:
             as_of=new.as_of,
             levels=tuple(new.levels),
             notice_days=new.notice_days,
+            manager_opinion=new.manager_opinion,
         )
         self._state.cycles[cycle.id] = cycle
         self._state.standard_texts[cycle.id] = standard_text

@@ -14,6 +14,7 @@ from qualify.services.certification.access import (
     visible_application,
     visible_cycle,
 )
+from qualify.services.certification.opinions import require_opinion
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, Notice, PanelView
 
@@ -136,7 +137,9 @@ def assign_panel(
     with repo.atomic():
         app = visible_application(repo, actor, application_id)
         panel = panel_of_kind(repo, app, panel_id, "review")
-        state = transition(app.state, Action.assign_panel, roles_for_application(repo, actor, app))
+        cycle = repo.cycle(app.cycle_id)
+        state = transition(app.state, Action.assign_panel, roles_for_application(repo, actor, app, cycle))
+        require_opinion(app, cycle)
         if any(a.state is AssignmentState.submitted for a in repo.assignments(app.id, "review")):
             raise QualifyError(
                 code="panel-already-scoring",
@@ -144,13 +147,16 @@ def assign_panel(
                 message_zh="已有评委提交评分，不能更换评委组",
             )
         done = seat_panel(repo, actor, app, panel, Action.assign_panel, state)
+    cycle = repo.cycle(app.cycle_id)
     repo.notify(
         Notice(
             "assigned-to-panel",
             user_ids=(panel.lead_user_id, *panel.member_user_ids),
-            cycle_name=repo.cycle(app.cycle_id).name,
+            cycle_name=cycle.name,
             application_id=app.id,
             level=app.target_level,
+            family=cycle.family,
+            cycle_id=cycle.id,
         )
     )
     return done

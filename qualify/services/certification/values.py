@@ -45,6 +45,7 @@ class NewCycle:
     as_of: dt.date
     levels: tuple[int, ...]
     notice_days: int = 7
+    manager_opinion: str = "off"  # required | optional | off (``qualify.core.cycle.ManagerOpinion``)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class CycleView:
     as_of: dt.date
     levels: tuple[int, ...]
     notice_days: int
+    manager_opinion: str = "off"  # required | optional | off
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class ApplicationView:
     published_at: dt.datetime | None = None
     notice_ends_at: dt.datetime | None = None
     version: int = 1
+    manager_opinion: str = ""  # the applicant's manager's opinion (主管意见), "" while none
+    manager_opinion_by: str = ""
+    manager_opinion_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ class EvidenceView:
     application_id: int
     item: EvidenceInput
     files: tuple[FileView, ...] = ()
+    record_id: str = ""  # the person's evidence record it is (its evidence_id), "" when not kept apart
 
 
 @dataclass(frozen=True)
@@ -214,9 +220,16 @@ class CertificateView:
 class Notice:
     """A notification: the event, whom it is for (employee ids and account ids), and what it is about."""
 
-    event: str  # application-received, assigned-to-panel, result-published, appeal-decided
+    event: str  # one of qualify.web.notifications.events.EVENTS: application-received, assigned-to-panel …
     employee_ids: tuple[str, ...] = ()
     user_ids: tuple[int, ...] = ()
     cycle_name: str = ""
     application_id: int | None = None
     level: int | None = None
+    family: str = ""  # the job family: its HR (``to_hr``) and its group robots hear of it
+    to_hr: bool = False
+    cycle_id: int | None = None
+    on: dt.date | None = None  # the date the message names (notice end, validity, deadline)
+    number: str = ""  # a certificate's number
+    count: int | None = None
+    skip_user_id: int | None = None  # the account that took the step is not told about it

@@ -8,4 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.core.signals import got_request_exception
+
+        from qualify.web import observability
         from qualify.web.accounts import signals  # noqa: F401  (connects the receivers)
+
+        got_request_exception.connect(observability.on_uncaught_exception,
+                                      dispatch_uid="qualify-error-hook")

@@ -34,7 +34,7 @@ from qualify.core.audit import (
 )
 from qualify.web.accounts.models import AuditEntry, AuditHead
 
-SECRET_FIELDS = frozenset({"password", "key_hash"})
+SECRET_FIELDS = frozenset({"password", "key_hash", "secret"})
 
 
 def _plain(value: Any) -> Any:

@@ -13,6 +13,7 @@ from qualify.web.accounts import access
 
 # (url name, label, who sees it). A page of an area joins the menu once its URL exists.
 NAVIGATION: list[tuple[str, Any, str]] = [
+    ("certification:workbench", _("Workbench"), "anyone"),
     ("people:me", _("My qualification"), "employee"),
     ("people:list", _("People"), "people"),
     ("standards:catalogue", _("Standards"), "anyone"),
@@ -20,6 +21,8 @@ NAVIGATION: list[tuple[str, Any, str]] = [
     ("screening:list", _("Screening"), "hr"),
     ("certification:cycles", _("Cycles"), "anyone"),  # employees apply in an open cycle
     ("certification:assignments", _("Assessments"), "assessor"),
+    ("certification:register", _("Certificates"), "hr"),
+    ("certification:overview", _("Overview"), "hr"),
     ("accounts:tokens", _("API tokens"), "anyone"),
     ("admin:index", _("Admin"), "admin"),
 ]

@@ -33,8 +33,12 @@ def _first_url(*names: str) -> str | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """HR and managers start at the people list, employees at their own qualification."""
+    """Everyone with a role starts at their workbench (工作台/待办); without it (a site without the
+    certification pages) HR and managers start at the people list, employees at their qualification."""
     user = request.user
+    workbench = _first_url("certification:workbench")
+    if workbench and access.roles_of(user):
+        return redirect(workbench)
     if access.can_list_people(user):
         target = _first_url("people:list")
     elif access.own_person(user) is not None:

@@ -21,6 +21,7 @@ from qualify.services import certification as svc
 from qualify.services.standards import shipped_standard
 from qualify.web.accounts.errors import error_response, response_for
 from qualify.web.certification.common import actor, repo
+from qualify.web.pagination import Listing, paginate_api
 
 router = Router(tags=["cycles"])
 
@@ -49,6 +50,9 @@ class CycleIn(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int = 7
+    manager_opinion: str = "off"
+    """Whether applicants' managers give an opinion (主管意见): ``required`` (before the panel),
+    ``optional`` or ``off``."""
 
 
 class CycleOut(Schema):
@@ -63,6 +67,7 @@ class CycleOut(Schema):
     as_of: dt.date
     levels: list[int]
     notice_days: int
+    manager_opinion: str = "off"
     finished: dict[str, int] | None = None
     """After the step ``finish``: how many were ``certified`` and ``closed``, and how many wait
     (``in_notice`` until ``notice_ends_at``; ``to_publish``: changed on appeal, to publish again)."""
@@ -101,6 +106,14 @@ class ApplicationOut(Schema):
     notice_ends_at: dt.datetime | None
     version: int
     allowed: list[str] = []
+    manager_opinion: str | None = None
+    """The applicant's manager's opinion, for the panel, HR and the manager (``null`` for the
+    applicant, and when the cycle asks for none); ``""`` while not given."""
+    manager_opinion_by: str | None = None
+
+
+class OpinionIn(Schema):
+    opinion: str
 
 
 class EvidenceIn(Schema):
@@ -238,9 +251,14 @@ class CertificateOut(Schema):
 
 
 def _app_out(request: HttpRequest, app: svc.ApplicationView) -> dict[str, Any]:
+    r, me = repo(), actor(request)
     data = {f: getattr(app, f) for f in ApplicationOut.model_fields if f != "allowed"}
     data["state"] = app.state.value
-    data["allowed"] = [a.value for a in svc.allowed(repo(), actor(request), app)]
+    data["allowed"] = [a.value for a in svc.allowed(r, me, app)]
+    cycle = r.cycle(app.cycle_id)
+    panel_side = {svc.Role.hr, svc.Role.admin, svc.Role.assessor, svc.Role.lead, svc.Role.manager}
+    if not (svc.opinion_wanted(cycle) and svc.roles_for_application(r, me, app, cycle) & panel_side):
+        data["manager_opinion"] = data["manager_opinion_by"] = None
     return data
 
 
@@ -263,6 +281,7 @@ def _assignment_out(a: svc.AssignmentView) -> dict[str, Any]:
 
 
 @router.get("/", response=list[CycleOut], summary="Certification cycles (drafts only for HR)")
+@paginate_api
 def list_cycles(request: HttpRequest) -> list[svc.CycleView]:
     me = actor(request)
     found = []
@@ -288,6 +307,7 @@ def create_cycle(request: HttpRequest, body: CycleIn) -> Any:
             as_of=body.as_of,
             levels=tuple(body.levels),
             notice_days=body.notice_days,
+            manager_opinion=body.manager_opinion,
         ),
     )
     return Status(201, made)
@@ -350,10 +370,12 @@ def cycle_step(request: HttpRequest, cycle_id: int, step: str) -> Any:
     response=list[ApplicationOut],
     summary="The cycle's applications you have a role on (HR: all of the family)",
 )
+@paginate_api
 @refusals
 def list_applications(request: HttpRequest, cycle_id: int) -> Any:
     svc.visible_cycle(repo(), actor(request), cycle_id)
-    return [_app_out(request, a) for a in svc.applications_for(repo(), actor(request), cycle_id)]
+    found = svc.applications_for(repo(), actor(request), cycle_id)
+    return Listing(found, lambda page: [_app_out(request, a) for a in page])
 
 
 @router.post(
@@ -375,6 +397,7 @@ def create_application(request: HttpRequest, cycle_id: int, body: ApplicationIn)
 
 
 @router.get("/{int:cycle_id}/panels", response=list[PanelOut], summary="The cycle's panels (HR)")
+@paginate_api
 @refusals
 def list_panels(request: HttpRequest, cycle_id: int) -> Any:
     cycle = svc.visible_cycle(repo(), actor(request), cycle_id)
@@ -447,6 +470,7 @@ def application_step(request: HttpRequest, application_id: int, step: str) -> An
     response=list[EvidenceOut],
     summary="The application's evidence",
 )
+@paginate_api
 @refusals
 def list_evidence(request: HttpRequest, application_id: int) -> Any:
     svc.visible_application(repo(), actor(request), application_id)
@@ -484,6 +508,17 @@ def add_evidence(request: HttpRequest, application_id: int, body: EvidenceIn) ->
 def self_assessment(request: HttpRequest, application_id: int, body: SelfAssessmentIn) -> Any:
     svc.self_assess(repo(), actor(request), application_id, body.element, body.rating, body.comment)
     return Status(204, None)
+
+
+@router.post(
+    "/applications/{int:application_id}/opinion",
+    response=ApplicationOut,
+    summary="Give the manager's opinion (主管意见) (the applicant's manager, before the panel)",
+)
+@refusals
+def give_opinion(request: HttpRequest, application_id: int, body: OpinionIn) -> Any:
+    done = svc.give_opinion(repo(), actor(request), application_id, body.opinion)
+    return _app_out(request, done)
 
 
 @router.post(
@@ -525,6 +560,7 @@ def score_sheet(request: HttpRequest, application_id: int) -> Any:
 
 
 @router.get("/assignments", response=list[AssignmentOut], summary="Your score sheets")
+@paginate_api
 def my_assignments(request: HttpRequest) -> Any:
     return [_assignment_out(a) for a in svc.my_assignments(repo(), actor(request))]
 
@@ -603,6 +639,7 @@ def consolidate(request: HttpRequest, application_id: int) -> Any:
     response=list[DecisionOut],
     summary="Every decision, oldest first (the last one counts); after publication for the applicant",
 )
+@paginate_api
 @refusals
 def decisions(request: HttpRequest, application_id: int) -> Any:
     from qualify.services.visibility import visible_decisions
@@ -654,6 +691,7 @@ def decide_appeal(request: HttpRequest, application_id: int, body: AppealDecisio
     response=list[CertificateOut],
     summary="Certificates expiring within ?days= (default 90) or expired (HR)",
 )
+@paginate_api
 @refusals
 def expiring(request: HttpRequest, days: int = 90) -> Any:
     me = actor(request)
@@ -672,3 +710,78 @@ def certificate(request: HttpRequest, number: str) -> Any:
     if cert is None or not access.people_visible_to(request.user).filter(pk=cert.person_id).exists():
         return error_response(request, ErrorCode.NOT_FOUND)
     return certificate_view(cert)
+
+
+# --- HR's batch work ----------------------------------------------------------------------------------
+
+
+class BatchIn(Schema):
+    action: str
+    """assign_panel, decide, publish or certify"""
+    application_ids: list[int]
+    panel_id: int | None = None
+    """the review panel to assign (``assign_panel`` only)"""
+    dry_run: bool = True
+    """true (the default): nothing changes, the answer says what would happen to each application"""
+
+
+class BatchLineOut(Schema):
+    application_id: int
+    employee_id: str
+    person_name: str
+    state: str
+    """the state before the step"""
+    ok: bool
+    error: dict[str, Any] | None = None
+    """the refusal in the API's error shape (code, message, fields), when not ok"""
+
+
+class BatchOut(Schema):
+    action: str
+    dry_run: bool
+    done: int
+    refused: int
+    lines: list[BatchLineOut]
+
+
+@router.post(
+    "/{int:cycle_id}/batch",
+    response=BatchOut,
+    summary="HR's batch step on many applications: a dry run by default, then for real (dry_run=false)",
+)
+@refusals
+def batch(request: HttpRequest, cycle_id: int, body: BatchIn) -> Any:
+    from qualify.web.accounts.errors import message_of
+
+    result = svc.run_batch(
+        repo(),
+        actor(request),
+        cycle_id,
+        body.action,
+        body.application_ids,
+        panel_id=body.panel_id,
+        dry_run=body.dry_run,
+    )
+    return {
+        "action": result.action.value,
+        "dry_run": result.dry_run,
+        "done": len(result.done),
+        "refused": len(result.refused),
+        "lines": [
+            {
+                "application_id": line.application.id,
+                "employee_id": line.application.employee_id,
+                "person_name": line.application.person_name,
+                "state": line.application.state.value,
+                "ok": line.ok,
+                "error": None
+                if line.refusal is None
+                else {
+                    "code": line.refusal.code,
+                    "message": message_of(line.refusal),
+                    "fields": line.refusal.fields,
+                },
+            }
+            for line in result.lines
+        ],
+    }

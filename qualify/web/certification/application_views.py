@@ -34,8 +34,8 @@ from qualify.web.certification.common import (
     visible_application,
 )
 from qualify.web.certification.forms import EvidenceForm, OverrideForm, ReasonForm
-from qualify.web.certification.repository import uploads_dir
 from qualify.web.people.facts_text import figures
+from qualify.web.people.models import Evidence
 
 
 def checks_of(decision: svc.DecisionView, standard: Standard) -> list[dict[str, Any]]:
@@ -156,7 +156,54 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
             if _button(a, app, allowed)
         ],
     }
+    panel_side = bool(roles & {Role.hr, Role.admin, Role.assessor, Role.lead, Role.manager})
+    context.update({
+        "opinion_visible": svc.opinion_wanted(cycle) and panel_side,
+        "opinion_required": cycle.manager_opinion == "required" and not app.manager_opinion,
+        "opinion_form": svc.may_give_opinion(r, me, app, cycle),
+        "other_records": _other_records(app, standard)
+        if roles & {Role.applicant, Role.hr, Role.admin, Role.assessor, Role.lead}
+        else [],
+        "name": app.person_name,
+    })
     return render(request, "certification/application.html", context)
+
+
+def _other_records(app: svc.ApplicationView, standard: Standard) -> list[dict[str, Any]]:
+    """The person's evidence records that are not this application's, all counted in its decision
+    (the first 50, newest first)."""
+    rows = (
+        Evidence.objects.filter(person__employee_id=app.employee_id)
+        .exclude(application_items__application_id=app.id)
+        .order_by("-date", "-id")
+        .values("date", "activity", "evidence_id", "source")[:50]
+    )
+    found = []
+    for row in rows:
+        entered = row["source"] == Evidence.Source.APPLICATION
+        number = row["evidence_id"][1:].split("-", 1)[0] if entered else ""
+        found.append({
+            "date": row["date"],
+            "activity_name": term_name(standard, "activities", row["activity"]),
+            "application_id": int(number) if number.isdigit() else None,
+        })
+    return found
+
+
+@login_required
+@require_POST
+def give_opinion(request: HttpRequest, application_id: int) -> HttpResponse:
+    visible_application(request, application_id)
+    attempt(
+        request,
+        svc.give_opinion,
+        repo(),
+        actor(request),
+        application_id,
+        request.POST.get("opinion", ""),
+        done=_("Your opinion was saved; the panel will read it."),
+    )
+    return redirect("certification:application", application_id=application_id)
 
 
 def _button(action: Action, app: svc.ApplicationView, allowed: set[Action]) -> bool:
@@ -381,11 +428,12 @@ def download(request: HttpRequest, file_id: int) -> FileResponse:
         svc.visible_application(repo(), actor(request), application_id)
     except NotFound:
         raise Http404("no such file") from None
-    path = uploads_dir() / stored.path
-    if not path.is_file():
-        raise Http404("the file is missing")
+    try:
+        handle = stored.file.open("rb")  # from the file storage, streamed
+    except (FileNotFoundError, ValueError):
+        raise Http404("the file is missing") from None
     response = FileResponse(
-        path.open("rb"), content_type=stored.content_type, as_attachment=True, filename=stored.name
+        handle, content_type=stored.content_type, as_attachment=True, filename=stored.name
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

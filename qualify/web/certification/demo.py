@@ -133,7 +133,7 @@ def seed_demo_cycle(standard: Standard) -> list[str]:
     current = svc.create_cycle(repo, hr, svc.NewCycle(
         name=CURRENT, standard_id=standard.id, opens_on=today - dt.timedelta(days=7),
         closes_on=today + dt.timedelta(days=30), as_of=today, levels=tuple(standard.level_numbers),
-        notice_days=7))
+        notice_days=7, manager_opinion="optional"))
     svc.open_cycle(repo, hr, current.id)
     used = taken | {past.application(a).employee_id for a in earlier_apps}
     pool = _candidates(repo, hr, current, used)

@@ -39,6 +39,17 @@ class CycleForm(forms.Form):
         label=_("Levels offered"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
     notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=1, max_value=60, initial=7)
+    manager_opinion = forms.ChoiceField(
+        label=_("Manager's opinion"),
+        choices=[
+            ("off", _("not asked")),
+            ("optional", _("optional: the applicant's manager may give one")),
+            ("required", _("required before the panel")),
+        ],
+        initial="off",
+        required=False,  # not sent: not asked
+        help_text=_("The applicant's manager writes it after submission; the panel reads it."),
+    )
 
     def __init__(
         self, *args: Any, standards: list[tuple[str, str]], levels: list[tuple[int, str]], **kwargs: Any
@@ -151,3 +162,37 @@ class AppealDecisionForm(ReasonForm):
         choices=[("1", _("passed")), ("0", _("not passed"))],
         required=False,
     )
+
+
+class BatchForm(forms.Form):
+    """HR's batch step on the applications selected on a cycle's page (``ids``)."""
+
+    action = forms.ChoiceField(
+        label=_("Do"),
+        choices=[
+            ("assign_panel", _("Assign a panel")),
+            ("decide", _("Decide")),
+            ("publish", _("Publish")),
+            ("certify", _("Certify")),
+        ],
+    )
+    panel = forms.TypedChoiceField(label=_("Panel"), coerce=int, required=False, empty_value=None)
+    ids = forms.TypedMultipleChoiceField(label=_("Applications"), coerce=int)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, panels: list[tuple[int, str]], applications: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "panel", [("", "—"), *panels])
+        set_choices(self, "ids", [(i, str(i)) for i in applications])
+        self.fields["ids"].error_messages["required"] = _("Select at least one application.")
+        self.fields["ids"].error_messages["invalid_choice"] = _(
+            "Application %(value)s is not one of this cycle's that you may change."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "assign_panel" and not data.get("panel"):
+            self.add_error("panel", _("Choose the panel to assign."))
+        return data

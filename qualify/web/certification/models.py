@@ -7,20 +7,23 @@
   it read and is refused if someone saved in between (nothing is silently overwritten).
 - A ``Decision`` is never edited (``save`` refuses an update): an override or an appeal adds a new
   one that points to the one it replaces (``supersedes``).
-- Files (evidence, appeals) are stored outside the web root under ``$QUALIFY_HOME/uploads`` and
-  served only by a view that checks who may see them.
+- Files (evidence, appeals) go through the file storage (``STORAGES["default"]``: by default
+  ``$QUALIFY_HOME/uploads``, outside the web root) and are served only by a view that checks who may
+  see them.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qualify.core.cycle import ApplicationState, AssignmentState, CycleState
-from qualify.web.people.models import ActivityFields
+from qualify.core.cycle import ApplicationState, AssignmentState, CycleState, ManagerOpinion
+from qualify.web.people.models import ActivityFields, Evidence
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -44,6 +47,9 @@ class Cycle(models.Model):
     as_of = models.DateField(_("as-of date"))
     levels = models.JSONField(_("levels offered"), default=list)
     notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), default=7)
+    manager_opinion = models.CharField(
+        _("manager's opinion"), max_length=10, choices=_choices(ManagerOpinion), default="off"
+    )
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -107,6 +113,10 @@ class Application(models.Model):
     publication = models.ForeignKey(
         Publication, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
+    # the applicant's manager's opinion (主管意见), when the cycle asks for one; shown to the panel
+    manager_opinion = models.TextField(_("manager's opinion"), blank=True)
+    manager_opinion_by = models.CharField(max_length=150, blank=True)
+    manager_opinion_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -120,6 +130,11 @@ class Application(models.Model):
 
 class EvidenceItem(ActivityFields):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="evidence")
+    # the person's evidence record this item is: entered with the application (and counted by the
+    # self-check and every later decision), or an earlier record reused in this application
+    record = models.ForeignKey(
+        Evidence, null=True, blank=True, on_delete=models.SET_NULL, related_name="application_items"
+    )
     elements = models.JSONField(_("elements supported"), default=list, blank=True)
     measures = models.JSONField(_("measures supported"), default=list, blank=True)
 
@@ -132,8 +147,14 @@ class EvidenceItem(ActivityFields):
         return f"{self.activity} {self.date}"
 
 
+def evidence_path(stored: StoredFile, filename: str) -> str:
+    """Where an uploaded file is stored: by month, under a name nobody can guess."""
+    return f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class StoredFile(models.Model):
-    """An uploaded file: the bytes live under the uploads directory (never under the web root)."""
+    """An uploaded file: the bytes live in the file storage (never under the web root); the row keeps
+    its name there."""
 
     evidence = models.ForeignKey(
         EvidenceItem, null=True, blank=True, on_delete=models.CASCADE, related_name="files"
@@ -145,7 +166,7 @@ class StoredFile(models.Model):
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    path = models.CharField(max_length=300, editable=False)  # relative to the uploads directory
+    file = models.FileField(upload_to=evidence_path, max_length=300, editable=False)
     uploaded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qualify.core.cycle import Action, Expiry, Role, expiry
 from qualify.core.errors import NotFound
+from qualify.formats.table_xlsx import Table
 from qualify.services import certification as svc
 from qualify.services.visibility import visible_decision
 from qualify.web.accounts import access
@@ -28,6 +30,7 @@ from qualify.web.certification.common import (
 from qualify.web.certification.forms import AppealDecisionForm, AppealForm
 from qualify.web.certification.pdf import CertificateText, NoChineseFont, certificate_pdf
 from qualify.web.certification.repository import cycle_view
+from qualify.web.exports import wants_xlsx, xlsx_response
 
 
 @login_required
@@ -240,6 +243,15 @@ def expiring(request: HttpRequest) -> HttpResponse:
         }
         for c in found
     ]
+    if wants_xlsx(request):
+        header = [_("Number"), _("Employee ID"), pgettext("person", "Name"), _("Level"), _("Standard"),
+                  _("Valid until"), _("Days left")]
+        table = Table(str(_("Expiring certificates")), header, [
+            [c.number, c.employee_id, c.person_name, c.level, c.standard_id, c.valid_until.isoformat(),
+             (c.valid_until - today).days]
+            for c in found
+        ])
+        return xlsx_response([table], f"{_('expiring-certificates')}-{today.isoformat()}.xlsx")
     return render(
         request,
         "certification/expiring.html",

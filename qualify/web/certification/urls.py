@@ -4,17 +4,38 @@ from __future__ import annotations
 
 from django.urls import path
 
-from qualify.web.certification import application_views, outcome_views, scoring_views, views
+from qualify.web.certification import (
+    application_views,
+    batch_views,
+    outcome_views,
+    overview_views,
+    publication_views,
+    register_views,
+    scoring_views,
+    views,
+    workbench_views,
+)
 
 app_name = "certification"
 
 urlpatterns = [
+    path("workbench/", workbench_views.workbench, name="workbench"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/new/", views.cycle_new, name="cycle-new"),
     path("cycles/<int:cycle_id>/", views.cycle, name="cycle"),
     path("cycles/<int:cycle_id>/action/", views.cycle_action, name="cycle-action"),
     path("cycles/<int:cycle_id>/apply/", views.apply, name="apply"),
     path("cycles/<int:cycle_id>/panels/", views.panels, name="panels"),
+    path("cycles/<int:cycle_id>/batch/", batch_views.batch, name="batch"),
+    path("cycles/<int:cycle_id>/applications.xlsx", batch_views.applications_xlsx, name="applications-xlsx"),
+    path("cycles/<int:cycle_id>/publication/", publication_views.publication, name="publication"),
+    path(
+        "cycles/<int:cycle_id>/publication.xlsx",
+        publication_views.publication_xlsx,
+        name="publication-xlsx",
+    ),
+    path("overview/", overview_views.overview, name="overview"),
+    path("overview.xlsx", overview_views.overview_xlsx, name="overview-xlsx"),
     path("assessments/", views.assignments, name="assignments"),
     path("applications/<int:application_id>/", application_views.application, name="application"),
     path(
@@ -33,6 +54,7 @@ urlpatterns = [
         application_views.self_assess,
         name="self-assess",
     ),
+    path("applications/<int:application_id>/opinion/", application_views.give_opinion, name="opinion"),
     path("applications/<int:application_id>/panel/", application_views.assign_panel, name="assign-panel"),
     path("applications/<int:application_id>/override/", application_views.override, name="override"),
     path("applications/<int:application_id>/reject/", application_views.reject, name="reject"),
@@ -44,6 +66,8 @@ urlpatterns = [
     ),
     path("files/<int:file_id>/", application_views.download, name="file"),
     path("certificates/expiring/", outcome_views.expiring, name="expiring"),
+    path("certificates/", register_views.register, name="register"),
+    path("certificates/register.xlsx", register_views.register_xlsx, name="register-xlsx"),
     path("certificates/verify/<str:number>/", outcome_views.verify_certificate, name="verify-certificate"),
     path("certificates/<str:number>/", outcome_views.certificate, name="certificate"),
     path("certificates/<str:number>/pdf/", outcome_views.certificate_pdf_view, name="certificate-pdf"),

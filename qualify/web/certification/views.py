@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -114,12 +115,16 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
                 as_of=data["as_of"],
                 levels=data["levels"],
                 notice_days=data["notice_days"],
+                manager_opinion=data.get("manager_opinion") or "off",
             ),
             done=_("The cycle was created as a draft. Open it when ready."),
         )
         if made:
             return redirect("certification:cycle", cycle_id=made.id)
     return render(request, "certification/cycle_form.html", {"form": form})
+
+
+APPLICATIONS_PAGE = 50
 
 
 @login_required
@@ -147,7 +152,7 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
         context["per_state"] = [
             (state_name(svc.ApplicationState(k)), v) for k, v in progress.per_state.items()
         ]
-        context["applications"] = [_row(a) for a in progress.applications]
+        listed = progress.applications
         context["panels"] = r.panels(c.id)
         context["actions"] = [
             a
@@ -167,7 +172,12 @@ def cycle(request: HttpRequest, cycle_id: int) -> HttpResponse:
         )
         context["finishable"] = c.state is CycleState.notice
     else:
-        context["applications"] = [_row(a) for a in svc.applications_for(r, me, c.id)]
+        listed = svc.applications_for(r, me, c.id)
+    # A cycle of a job family may hold thousands of applications: a page of them.
+    page = Paginator(listed, APPLICATIONS_PAGE).get_page(request.GET.get("page"))
+    context["page"] = page
+    context["applications"] = [_row(a) for a in page.object_list]
+    context["has_publication"] = m.Publication.objects.filter(cycle_id=c.id).exists()
     context["may_apply"] = c.state is CycleState.open and me.employee_id is not None
     context["may_nominate"] = c.state is CycleState.open and "manager" in me.roles
     return render(request, "certification/cycle.html", context)
@@ -292,7 +302,16 @@ def apply(request: HttpRequest, cycle_id: int) -> HttpResponse:
     nominate = "manager" in me.roles or bool(me.roles & {"hr", "admin"})
     current = r.person(me.employee_id).current_level if me.employee_id else 0
     default = svc.rules.default_target_level(current, c.levels)
-    form = ApplyForm(request.POST or None, levels=list(c.levels), default=default, nominate=nominate)
+    asked = request.GET.get("level", "")  # re-certification links name the certificate's level
+    if asked.isdigit() and int(asked) in c.levels:
+        default = int(asked)
+    form = ApplyForm(
+        request.POST or None,
+        levels=list(c.levels),
+        default=default,
+        nominate=nominate,
+        initial={"employee_id": request.GET.get("employee", "")[:64]} if nominate else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         made = attempt(

@@ -27,8 +27,8 @@ class PersonAdmin(AuditedAdmin):
 class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "created_at", "created_by", "file_name", "status", "applied_at"]
     list_filter = ["status"]
-    exclude = ["content"]
-    may_delete = True  # an old upload (its workbook is stored) may be cleared
+    exclude = ["upload"]
+    may_delete = True  # an old upload may be cleared (its file leaves the storage with it)
 
 
 @admin.register(RecordSnapshot)

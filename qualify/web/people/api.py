@@ -24,7 +24,7 @@ from qualify.core.errors import InvalidInput, Problem
 from qualify.core.standard import Standard
 from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
-from qualify.web.api import Paged, PageParams, paginate
+from qualify.web.pagination import Listing, paginate_api
 from qualify.web.people import presenters
 from qualify.web.people.decisions import Stored, decide_stored, standard_for, today
 from qualify.web.people.models import Person
@@ -35,7 +35,7 @@ router = Router(tags=["people"])
 me_router = Router(tags=["me"])
 
 
-class PeopleParams(PageParams):
+class PeopleParams(Schema):
     q: str = Field("", description="part of an employee ID or a name")
     unit: str = Field("", description="an organisation unit's code (with the units below it)")
     unit_only: bool = Field(False, description="only the unit itself, not the units below")
@@ -154,8 +154,9 @@ def _gaps(person: Person, standard: Standard, decision: Decision, stored: Stored
 # --- /api/people/ -----------------------------------------------------------------------------------------
 
 
-@router.get("/", response=Paged(PersonOut), summary="The people you may see, filtered, with their levels")
-def people(request: HttpRequest, params: Query[PeopleParams]) -> dict[str, Any]:
+@router.get("/", response=list[PersonOut], summary="The people you may see, filtered, with their levels")
+@paginate_api
+def people(request: HttpRequest, params: Query[PeopleParams]) -> Listing:
     if not access.can_list_people(request.user):
         raise Http404
     form, selected, as_of, _ = filtered_people(request)
@@ -163,17 +164,18 @@ def people(request: HttpRequest, params: Query[PeopleParams]) -> dict[str, Any]:
         raise InvalidInput([Problem(code="invalid-filter", column=field, message_en=str(errors[0]),
                                     message_zh=str(errors[0])) for field, errors in form.errors.items()],
                            source="people filter")
-    page = paginate(selected, params.page, params.page_size)
-    rows = list_rows(page["items"], as_of, request.LANGUAGE_CODE)
-    page["items"] = [PersonOut(
-        employee_id=row["person"].employee_id, name=row["person"].name,
-        org_unit=row["person"].org_unit.code if row["person"].org_unit_id else None,
-        job_family=row["person"].job_family, current_level=row["person"].current_level,
-        highest_eligible_level=row["highest"],
-        highest_from=f"screening:{row['source']['run']}" if row["source"].get("run") else
-        f"standings:{row['source']['standings']}" if row["source"].get("standings") else "computed",
-    ) for row in rows]
-    return page
+
+    def render(page: list[Person]) -> list[PersonOut]:
+        return [PersonOut(
+            employee_id=row["person"].employee_id, name=row["person"].name,
+            org_unit=row["person"].org_unit.code if row["person"].org_unit_id else None,
+            job_family=row["person"].job_family, current_level=row["person"].current_level,
+            highest_eligible_level=row["highest"],
+            highest_from=f"screening:{row['source']['run']}" if row["source"].get("run") else
+            f"standings:{row['source']['standings']}" if row["source"].get("standings") else "computed",
+        ) for row in list_rows(page, as_of, request.LANGUAGE_CODE)]
+
+    return Listing(selected, render)
 
 
 @router.get("/{employee_id}", response=PersonDetailOut, summary="A person and their record")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.http import Http404, HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status
 
 from qualify.web.accounts import access
-from qualify.web.api import Paged, PageParams, paginate
-from qualify.web.people.importing import apply_batch, batches_visible_to, validate_upload
+from qualify.web.pagination import Listing, paginate_api
+from qualify.web.people.importing import batches_visible_to, confirm_batch, queue_upload
 from qualify.web.people.models import ImportBatch
 
 router = Router(tags=["imports"])
@@ -35,6 +34,7 @@ class ImportOut(Schema):
     file_name: str
     standard: str
     status: str
+    progress: int
     counts: dict[str, Any]
     problems: list[ProblemOut]
     applied_at: dt.datetime | None
@@ -44,7 +44,8 @@ def _out(batch: ImportBatch) -> ImportOut:
     return ImportOut(
         id=batch.pk, created_at=batch.created_at,
         created_by=batch.created_by.get_username() if batch.created_by else None,
-        file_name=batch.file_name, standard=batch.standard_id, status=batch.status, counts=batch.counts,
+        file_name=batch.file_name, standard=batch.standard_id, status=batch.status,
+        progress=batch.progress, counts=batch.counts,
         problems=[ProblemOut(**{k: p.get(k) for k in ProblemOut.model_fields if k in p})
                   for p in batch.problems],
         applied_at=batch.applied_at,
@@ -60,22 +61,22 @@ def _visible(request: HttpRequest, batch_id: int) -> ImportBatch:
         raise Http404 from None
 
 
-@router.get("/", response=Paged(ImportOut), summary="Imports you uploaded (admins: all), newest first")
-def list_imports(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+@router.get("/", response=list[ImportOut], summary="Imports you uploaded (admins: all), newest first")
+@paginate_api
+def list_imports(request: HttpRequest) -> Listing:
     if not access.can_import(request.user):
         raise Http404
-    return paginate(batches_visible_to(request.user), params.page, params.page_size, _out)
+    return Listing(batches_visible_to(request.user), lambda page: [_out(batch) for batch in page])
 
 
-@router.post("/", response={201: ImportOut}, summary="Upload a workbook: it is checked, not yet written")
+@router.post("/", response={201: ImportOut},
+             summary="Upload a workbook: kept and queued; the worker checks it (status queued → validated "
+                     "or rejected), nothing is written yet")
 def upload_import(request: HttpRequest, file: File[UploadedFile],
                   standard: Form[str] = "") -> Status[ImportOut]:
     if not access.can_import(request.user):
         raise Http404
-    size = file.size or 0
-    content = file.read(4) if size > settings.QUALIFY_UPLOAD_MAX_BYTES else file.read()
-    batch = validate_upload(request.user, file.name or "upload.xlsx", content, standard, size=size)
-    return Status(201, _out(batch))
+    return Status(201, _out(queue_upload(request.user, file, standard)))
 
 
 @router.get("/{batch_id}", response=ImportOut, summary="One import with its problems, row by row")
@@ -83,8 +84,9 @@ def get_import(request: HttpRequest, batch_id: int) -> ImportOut:
     return _out(_visible(request, batch_id))
 
 
-@router.post("/{batch_id}/apply", response=ImportOut,
-             summary="Write a checked import, all or nothing (checked again first)")
-def apply_import(request: HttpRequest, batch_id: int) -> ImportOut:
+@router.post("/{batch_id}/apply", response={202: ImportOut},
+             summary="Confirm a checked import: the worker writes it, all or nothing (checked again "
+                     "first); status confirmed → applied")
+def apply_import(request: HttpRequest, batch_id: int) -> Status[ImportOut]:
     batch = _visible(request, batch_id)
-    return _out(apply_batch(request.user, batch.pk))
+    return Status(202, _out(confirm_batch(request.user, batch.pk)))

@@ -16,12 +16,12 @@ from qualify.web.language import lang
 from qualify.web.people.forms import ImportForm
 from qualify.web.people.importing import (
     NotApplicable,
-    apply_batch,
     batches_visible_to,
+    confirm_batch,
     default_standard_id,
     note_rows,
     problem_rows,
-    validate_upload,
+    queue_upload,
 )
 from qualify.web.people.models import ImportBatch
 
@@ -50,10 +50,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             return redirect("imports:upload")
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read(4) if upload.size > limit else upload.read()
-            batch = validate_upload(request.user, upload.name, content, form.cleaned_data["standard"],
-                                    size=upload.size)
+            # Kept and queued: the worker checks it; this request reads no more than its first bytes.
+            batch = queue_upload(request.user, form.cleaned_data["file"], form.cleaned_data["standard"])
             return redirect("imports:detail", batch_id=batch.pk)
     else:
         form = ImportForm(initial={"standard": default_standard_id()})
@@ -87,14 +85,10 @@ def apply(request: HttpRequest, batch_id: int) -> HttpResponse:
     _hr_only(request)
     batch = _batch_or_404(request, batch_id)
     try:
-        batch = apply_batch(request.user, batch.pk)
+        confirm_batch(request.user, batch.pk)
     except NotApplicable as error:
         messages.error(request, error.message(lang()))
         return redirect("imports:detail", batch_id=batch.pk)
-    if batch.status == ImportBatch.Status.APPLIED:
-        messages.success(request, _("The data was imported: %(new)d people added, %(changed)d updated.")
-                         % {"new": batch.counts.get("new", 0), "changed": batch.counts.get("changed", 0)})
-    else:
-        messages.error(request, _("The data changed since the file was checked, and the file no longer "
-                                  "passes. Nothing was imported."))
+    messages.success(request, _("Confirmed: the background worker imports the data, all or nothing; "
+                                "this page shows when it is done."))
     return redirect("imports:detail", batch_id=batch.pk)

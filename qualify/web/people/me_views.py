@@ -8,16 +8,18 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from qualify.core.cycle import TERMINAL_APPLICATION_STATES, ApplicationState
 from qualify.core.decision import Stage
 from qualify.services.people_decisions import level_asks, next_level
 from qualify.web.accounts import access
 from qualify.web.people import presenters
 from qualify.web.people.decisions import decide_stored, standard_for, today
 from qualify.web.people.forms import DecisionOptions
-from qualify.web.people.models import Person
+from qualify.web.people.models import Evidence, Person
 from qualify.web.people.records import person_record
 
 
@@ -58,6 +60,7 @@ def my_qualification(person: Person, *, as_of: dt.date, level: int | None) -> di
                 + len(groups["standard"]["missing"]))  # an unknown part: see the level's warnings
     asks = level_asks(standard, target) if target is not None else None
     context.update({
+        "entered": entered_evidence(person),
         "standard_name": presenters.text(standard.name),
         "standing": standing,
         "stored": stored,
@@ -74,6 +77,29 @@ def my_qualification(person: Person, *, as_of: dt.date, level: int | None) -> di
         "asks": presenters.asks_view(asks) if asks is not None else None,
     })
     return context
+
+
+def entered_evidence(person: Person) -> list[dict[str, Any]]:
+    """The person's open applications that hold evidence they entered, with how many records each
+    (one evidence record per person: these records are in the record the self-check counts).
+    Read through the evidence's link to the application items, by name: people sits below
+    certification and does not import it."""
+    open_states = [s.value for s in ApplicationState if s not in TERMINAL_APPLICATION_STATES]
+    rows = (
+        Evidence.objects.filter(
+            person=person,
+            source=Evidence.Source.APPLICATION,
+            application_items__application__state__in=open_states,
+        )
+        .values("application_items__application_id", "application_items__application__target_level")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("application_items__application_id")
+    )
+    return [
+        {"id": r["application_items__application_id"],
+         "level": r["application_items__application__target_level"], "count": r["n"]}
+        for r in rows[:10]
+    ]
 
 
 @login_required

@@ -7,10 +7,12 @@ a ``RecordSnapshot``.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,8 +138,17 @@ class ActivityFields(models.Model):
 
 
 class Evidence(ActivityFields):
+    """One evidence record of a person: from HR data (``source`` "import", replaced by the next
+    import) or entered by the person with a certification application ("application", kept by
+    imports): one record per person, whichever way it came."""
+
+    class Source(models.TextChoices):
+        IMPORT = "import", _("HR data")
+        APPLICATION = "application", _("entered with an application")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="evidence")
     evidence_id = models.CharField(_("evidence ID"), max_length=64)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default="import")
 
     class Meta:
         verbose_name = _("evidence")
@@ -166,24 +177,44 @@ class ElementRating(models.Model):
         return f"L{self.level} {self.element} {self.rating}"
 
 
+def import_path(batch: ImportBatch, filename: str) -> str:
+    """Where an uploaded HR file is stored: by month, under a name nobody can guess."""
+    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ""
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
 class ImportBatch(models.Model):
-    """One uploaded HR data file: validated (ready to apply), rejected (with problems), or applied."""
+    """One uploaded HR data file. The background worker (``qualify worker``) checks it (queued →
+    checking → validated or rejected) and, once HR confirms, applies it (confirmed → applying →
+    applied); no web request reads or writes the data itself."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to be checked")
+        CHECKING = "checking", _("being checked")
         VALIDATED = "validated", _("validated")
         REJECTED = "rejected", _("rejected")
+        CONFIRMED = "confirmed", _("waiting to be imported")
+        APPLYING = "applying", _("being imported")
         APPLIED = "applied", _("applied")
+        FAILED = "failed", _("failed")
 
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     file_name = models.CharField(_("file name"), max_length=255)
     standard_id = models.CharField(_("standard"), max_length=100)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, db_index=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
-    # The file itself, in the database: any web process on any host can apply what another validated.
-    content = models.BinaryField(_("file content"), editable=False)
+    # The file itself, in the file storage (``STORAGES["default"]``): any worker on any host can check
+    # and apply it; the row keeps only its name.
+    upload = models.FileField(_("file"), upload_to=import_path, max_length=300, blank=True, editable=False)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Set when a worker claims the batch: one checking or applying with no sign of life for long was
+    # left by a worker that died (its transaction wrote nothing) and is marked failed.
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
 
     class Meta:
@@ -193,6 +224,12 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name} ({self.status})"
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the worker has yet to check or apply it (the page refreshes itself meanwhile)."""
+        return self.status in {self.Status.QUEUED, self.Status.CHECKING, self.Status.CONFIRMED,
+                               self.Status.APPLYING}
 
 
 class RecordSnapshot(models.Model):

@@ -77,8 +77,9 @@ def person_record(person: Person) -> PersonRecord:
     )
 
 
-def organisation_for(people: QuerySet[Person]) -> Organisation:
-    """The records of ``people`` (already limited to what the caller may see), in five queries."""
+def organisation_for(people: QuerySet[Person], *, imported_only: bool = False) -> Organisation:
+    """The records of ``people`` (already limited to what the caller may see), in five queries;
+    ``imported_only``: only the evidence that came from HR data (what an import compares)."""
     people = people.select_related("org_unit").order_by("employee_id")
     ids = {p.pk: p.employee_id for p in people}
     pks = list(ids)
@@ -87,7 +88,10 @@ def organisation_for(people: QuerySet[Person]) -> Organisation:
         grouped: dict[int, list[Any]] = defaultdict(list)
         # Chunks keep the IN list within what every database accepts.
         for start in range(0, len(pks), 5000):
-            for row in model.objects.filter(person_id__in=pks[start:start + 5000]).order_by(*order):
+            found = model.objects.filter(person_id__in=pks[start:start + 5000])
+            if model is Evidence and imported_only:
+                found = found.filter(source=Evidence.Source.IMPORT)
+            for row in found.order_by(*order):
                 grouped[row.person_id].append(row)
         return grouped
 

@@ -3,18 +3,24 @@ their records, import batches, the audit record)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from qualify.core.records import PersonRecord
+from qualify.formats.hrdata import HRFrames
 from qualify.services.hr_import import BatchView
 from qualify.web.accounts.audit import record as audit_record
-from qualify.web.people import standing_store
+from qualify.web.files import local_copy
+from qualify.web.people import bulk
 from qualify.web.people.models import (
     ElementRating,
     Evidence,
@@ -35,19 +41,40 @@ class OrmRepository:
     def now(self) -> dt.datetime:
         return timezone.now()
 
-    def add_batch(self, user: Any, *, file_name: str, standard_id: str, status: str, content: bytes,
-                  counts: Mapping[str, Any], problems: list[dict[str, Any]],
-                  applied_at: dt.datetime | None = None) -> int:
-        batch = ImportBatch.objects.create(
+    def add_batch(self, user: Any, *, file_name: str, standard_id: str, status: str,
+                  content: bytes | BinaryIO | Path | None, counts: Mapping[str, Any],
+                  problems: list[dict[str, Any]], applied_at: dt.datetime | None = None) -> int:
+        batch = ImportBatch(
             created_by=user if getattr(user, "is_authenticated", False) else None, file_name=file_name,
-            standard_id=standard_id, status=status, content=content, counts=dict(counts), problems=problems,
+            standard_id=standard_id, status=status, counts=dict(counts), problems=problems,
             applied_at=applied_at)
+        if isinstance(content, Path):
+            with content.open("rb") as handle:
+                batch.upload.save(file_name, File(handle), save=False)
+        elif isinstance(content, bytes):
+            batch.upload.save(file_name, ContentFile(content), save=False)
+        elif content is not None:  # an open file (an upload): copied into the storage in blocks
+            batch.upload.save(file_name, File(content), save=False)
+        batch.save()
         return int(batch.pk)
 
-    def lock_batch(self, batch_id: int) -> BatchView:
-        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    def _view(self, batch: ImportBatch) -> BatchView:
         return BatchView(id=batch.pk, status=batch.status, file_name=batch.file_name,
-                         standard_id=batch.standard_id, content=bytes(batch.content))
+                         standard_id=batch.standard_id, user=batch.created_by)
+
+    def batch(self, batch_id: int) -> BatchView:
+        return self._view(ImportBatch.objects.select_related("created_by").get(pk=batch_id))
+
+    @contextlib.contextmanager
+    def batch_file(self, batch_id: int) -> Iterator[Path]:
+        name = ImportBatch.objects.filter(pk=batch_id).values_list("upload", flat=True).get()
+        with local_copy(name, suffix=Path(name).suffix) as path:
+            yield path
+
+    def lock_batch(self, batch_id: int) -> BatchView:
+        # (FOR UPDATE OF the batch only: the uploader is on the nullable side of an outer join)
+        locked = ImportBatch.objects.select_for_update(of=("self",)).select_related("created_by")
+        return self._view(locked.get(pk=batch_id))
 
     def update_batch(self, batch_id: int, **fields: Any) -> None:
         ImportBatch.objects.filter(pk=batch_id).update(**fields)
@@ -61,11 +88,23 @@ class OrmRepository:
         return set(Person.objects.filter(employee_id__in=list(employee_ids), certificates__isnull=False)
                    .values_list("employee_id", flat=True))
 
+    def families(self, employee_ids: Collection[str]) -> Mapping[str, str]:
+        return dict(bulk.people_by_id(list(employee_ids), "job_family"))
+
+    def add_people(self, frames: HRFrames, employee_ids: Collection[str], *, batch: Any) -> None:
+        with transaction.atomic():
+            units = _Units()
+            codes = frames.employees["org_unit"].fill_null("").unique().to_list()
+            unit_ids = {code: (unit.pk if (unit := units.get(code)) is not None else None) for code in codes}
+            bulk.add_people(frames, employee_ids, unit_ids)
+
     def existing(self, employee_ids: Collection[str]) -> Mapping[str, PersonRecord]:
         ids = list(employee_ids)
         found: dict[str, PersonRecord] = {}
         for start in range(0, len(ids), 5000):
-            org = organisation_for(Person.objects.filter(employee_id__in=ids[start:start + 5000]))
+            # an import compares and replaces what HR data gave, never what people entered themselves
+            org = organisation_for(Person.objects.filter(employee_id__in=ids[start:start + 5000]),
+                                   imported_only=True)
             for employee in org.employees:
                 record = org.person(employee.employee_id)
                 if record is not None:
@@ -80,7 +119,6 @@ class OrmRepository:
             units = _Units()
             ids = [r.employee.employee_id for r in records]
             people = {p.employee_id: p for p in Person.objects.filter(employee_id__in=ids)}
-            families = {p.job_family for p in people.values()} | {r.employee.job_family for r in records}
             if changed_ids:
                 before = self.existing(changed_ids)
                 RecordSnapshot.objects.bulk_create([
@@ -110,12 +148,13 @@ class OrmRepository:
                       "updated_at"]
             Person.objects.bulk_update(updated, fields, batch_size=2000)
             pks = [people[r.employee.employee_id].pk for r in records]
-            for model in (PerformanceRating, ExamResult, Evidence, ElementRating):
-                for start in range(0, len(pks), 5000):
-                    model.objects.filter(person_id__in=pks[start:start + 5000]).delete()
+            for start in range(0, len(pks), 5000):
+                chunk = pks[start:start + 5000]
+                for model in (PerformanceRating, ExamResult, ElementRating):
+                    model.objects.filter(person_id__in=chunk).delete()
+                # evidence entered with an application stays the person's
+                Evidence.objects.filter(person_id__in=chunk, source=Evidence.Source.IMPORT).delete()
             _bulk(records, people)
-            # The families' stored standings are refreshed in one batch run by the worker.
-            standing_store.imported(families, pks)
 
 
 def _bulk(records: list[PersonRecord], people: dict[str, Person]) -> None:

@@ -1,6 +1,11 @@
-"""One person's data changed outside an import (the admin, a certification's new level): their
-family's stored standings are outdated and their own row is dropped (``standing_store.mark_changed``).
-Bulk writes (an import) send no signals: the import calls ``standing_store.imported`` itself."""
+"""Stored standings follow the data:
+
+- an applied import (web, API, worker or ``qualify import``: ``qualify.services.hr_import.on_imported``)
+  queues one refresh per job family it wrote, for the worker (``standing_store.imported``);
+- one person's data changed outside an import (the admin, a certification's new level): their
+  family's stored standings are outdated and their own row is marked changed
+  (``standing_store.mark_changed``). Bulk writes send no signals: imports are told by ``on_imported``.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
+from qualify.services import hr_import
 from qualify.web.people.models import ExamResult, PerformanceRating, Person
 
 
@@ -29,7 +35,18 @@ def _record_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any
         mark_changed([person.job_family], [person.pk])
 
 
+def _imported(applied: hr_import.AppliedImport) -> None:
+    from qualify.web.people.standing_store import imported
+
+    ids = [*applied.new, *applied.changed]
+    pks: list[int] = []
+    for start in range(0, len(ids), 5000):
+        pks += Person.objects.filter(employee_id__in=ids[start:start + 5000]).values_list("pk", flat=True)
+    imported(applied.families, pks)
+
+
 def connect() -> None:
+    hr_import.on_imported(_imported)
     post_save.connect(_person_changed, sender=Person, dispatch_uid="standings-person-saved")
     post_delete.connect(_person_changed, sender=Person, dispatch_uid="standings-person-deleted")
     for model in (PerformanceRating, ExamResult):

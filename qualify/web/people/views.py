@@ -10,19 +10,25 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qualify.core.decision import Stage
 from qualify.core.standard import Standard, Status
+from qualify.formats.table_xlsx import Table
 from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
+from qualify.web.exports import wants_xlsx, xlsx_response
 from qualify.web.people import presenters, standing_store
 from qualify.web.people.decisions import decide_stored, highest_levels, standard_for, today
 from qualify.web.people.forms import DecisionOptions, PeopleFilter
+from qualify.web.people.history import history
 from qualify.web.people.models import OrgUnit, Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
 from qualify.web.people.standings import stored
 
 PAGE_SIZE = 25
+EXPORT_LIMIT = 200_000
 
 
 def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[str, Any]]:
@@ -49,6 +55,28 @@ def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[
             "ready": highest is not None and highest > person.current_level,
         })
     return rows
+
+
+def people_xlsx(people: QuerySet[Person], as_of: dt.date, language: str) -> HttpResponse:
+    """The filtered list as a workbook. The highest eligible level comes from the stored screening
+    result for ``as_of`` (empty without one: the whole list is never evaluated in a request)."""
+    rows = []
+    for start in range(0, min(people.count(), EXPORT_LIMIT), 2000):
+        chunk = list(people[start : start + 2000])
+        results = stored().standing_results([p.pk for p in chunk], as_of)
+        for person in chunk:
+            result = results.get(person.pk)
+            rows.append([
+                person.employee_id,
+                person.name,
+                person.org_unit.name(language) if person.org_unit is not None else "",
+                person.job_family,
+                person.current_level,
+                result.highest_eligible_level if result is not None else "",
+            ])
+    header = [_("Employee ID"), pgettext("person", "Name"), _("Organisation unit"), _("Job family"),
+              _("Current level"), _("Highest eligible level")]
+    return xlsx_response([Table(str(_("People")), header, rows)], f"{_('people')}-{as_of.isoformat()}.xlsx")
 
 
 def filtered_people(request: HttpRequest) -> tuple[PeopleFilter, QuerySet[Person], dt.date, dict[str, Any]]:
@@ -91,6 +119,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
     if not access.can_list_people(request.user):
         raise Http404
     form, people, as_of, notes = filtered_people(request)
+    if wants_xlsx(request):
+        return people_xlsx(people, as_of, request.LANGUAGE_CODE)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     language = request.LANGUAGE_CODE
     query = request.GET.copy()
@@ -152,4 +182,5 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
                       standard.level(decision.current_level + 1) else None,
         "snapshots": snapshots,
         "is_self": access.own_person(request.user) == person,
+        "history": history(person, request.user),
     })

@@ -13,5 +13,5 @@ class ScreeningRunAdmin(ReadOnlyAdmin):
     list_display = ["id", "standard_id", "org_unit", "as_of", "stage", "status", "progress", "people_count",
                     "created_by", "created_at", "finished_at"]
     list_filter = ["status", "stage", "standard_id"]
-    exclude = ["result_content"]
+    exclude = ["result"]
     may_delete = True  # an old run and its results may be cleared

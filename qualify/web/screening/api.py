@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from qualify.core.errors import InvalidInput, Problem
 from qualify.web.accounts import access
-from qualify.web.api import Paged, PageParams, paginate
+from qualify.web.pagination import Listing, paginate_api
 from qualify.web.screening import runs as run_service
 from qualify.web.screening.forms import units_for
 from qualify.web.screening.models import ScreeningResult, ScreeningRun
@@ -59,7 +59,7 @@ class ResultOut(Schema):
     levels: dict[str, str]
 
 
-class ResultParams(PageParams):
+class ResultParams(Schema):
     highest: int | None = Field(None, ge=0, description="only people with this highest eligible level")
 
 
@@ -86,11 +86,12 @@ def _screeners_only(request: HttpRequest) -> None:
         raise Http404
 
 
-@router.get("/", response=Paged(RunOut), summary="Screening runs you may see, newest first")
-def screening_runs(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+@router.get("/", response=list[RunOut], summary="Screening runs you may see, newest first")
+@paginate_api
+def screening_runs(request: HttpRequest) -> Listing:
     _screeners_only(request)
     runs = run_service.runs_visible_to(request.user).select_related("org_unit", "created_by")
-    return paginate(runs, params.page, params.page_size, run_out)
+    return Listing(runs, lambda page: [run_out(run) for run in page])
 
 
 @router.post("/", response={201: RunOut}, summary="Queue a screening run (the worker executes it)")
@@ -116,13 +117,14 @@ def screening_run(request: HttpRequest, run_id: int) -> RunOut:
     return run_out(run_service.get_run_or_404(request.user, run_id))
 
 
-@router.get("/{run_id}/results", response=Paged(ResultOut),
+@router.get("/{run_id}/results", response=list[ResultOut],
             summary="A finished run's results, one per person")
-def screening_results(request: HttpRequest, run_id: int, params: Query[ResultParams]) -> dict[str, Any]:
+@paginate_api
+def screening_results(request: HttpRequest, run_id: int, params: Query[ResultParams]) -> Listing:
     _screeners_only(request)
     run = run_service.get_run_or_404(request.user, run_id)
     results = run_service.results_for(request.user, run).order_by("employee_id")
     if params.highest is not None:
         results = results.filter(highest_eligible_level=params.highest)
-    return paginate(results, params.page, params.page_size, result_out)
+    return Listing(results, lambda page: [result_out(result) for result in page])
 

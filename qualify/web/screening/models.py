@@ -3,10 +3,12 @@
 A run is queued by a page or the API and executed by the worker process (``qualify worker``,
 ``qualify.web.screening.worker``), never inside a request. Its results stay in the database so that
 the people list can show and filter by the highest eligible level without evaluating anyone, and so
-that any web process on any host can serve the results and the workbook.
+that any web process on any host can serve the results; the workbook is a file in the storage.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qualify.web.people.models import OrgUnit, Person
+
+
+def result_path(run: ScreeningRun, filename: str) -> str:
+    """Where a run's workbook is stored: by month, under a name nobody can guess."""
+    return f"screening/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
 class ScreeningRun(models.Model):
@@ -43,9 +50,11 @@ class ScreeningRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     language = models.CharField(_("language of the workbook"), max_length=8, default="zh-hans")
-    # The workbook for HR, written by the worker into the database (any web process can serve it).
+    # The workbook for HR, written by the worker into the file storage (``STORAGES["default"]``: any
+    # web process on any host can serve it); the row keeps only its name, never its bytes.
     result_file = models.CharField(_("result file name"), max_length=255, blank=True)
-    result_content = models.BinaryField(_("result workbook"), null=True, blank=True, editable=False)
+    result = models.FileField(_("result workbook"), upload_to=result_path, max_length=300, blank=True,
+                              editable=False)
     created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -87,3 +96,18 @@ class ScreeningResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} → {self.highest_eligible_level}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker process's last sign of life (``qualify worker`` writes it as it polls and while it
+    executes a run); ``/healthz`` reports the age of the newest one."""
+
+    worker = models.CharField(_("worker"), max_length=200, unique=True)  # host:process id
+    seen_at = models.DateTimeField(_("last sign of life"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.seen_at.isoformat()}"

@@ -14,10 +14,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from qualify.core.errors import InvalidInput
+from qualify.core.errors import ErrorCode, InvalidInput, QualifyError
 from qualify.services import screening
 from qualify.web.accounts import access
 from qualify.web.people.models import OrgUnit
+from qualify.web.screening import heartbeat
 from qualify.web.screening.models import ScreeningResult, ScreeningRun
 from qualify.web.screening.store import OrmScreeningStore
 
@@ -27,6 +28,7 @@ def runs_visible_to(user: Any) -> QuerySet[ScreeningRun]:
     Whoever queued a run loses it with the family: its workbook lists that family's people."""
     if not access.can_screen(user):
         return ScreeningRun.objects.none()
+    heartbeat.fail_dead_runs()  # a run whose worker died is shown failed, not running forever
     families = access.hr_families(user)
     if families is None:
         return ScreeningRun.objects.all()
@@ -37,13 +39,29 @@ def runs_visible_to(user: Any) -> QuerySet[ScreeningRun]:
 
 
 def get_run_or_404(user: Any, run_id: int) -> ScreeningRun:
+    heartbeat.fail_dead_runs()  # a run whose worker died is shown failed, not running forever
     try:
         return runs_visible_to(user).select_related("org_unit", "created_by").get(pk=run_id)
     except ScreeningRun.DoesNotExist:
         raise Http404("no such screening run") from None
 
 
+STATUS_ZH = {"queued": "排队中", "running": "进行中", "failed": "已失败", "done": "已完成"}
+
+
+def not_finished(run: ScreeningRun) -> QualifyError:
+    """The refusal to serve a run's results (rows or workbook) before a worker finished it: 409."""
+    return QualifyError(
+        ErrorCode.RUN_NOT_FINISHED,
+        f"Screening run #{run.pk} is {run.status}: its results are served once it is done.",
+        f"资格审查 #{run.pk} {STATUS_ZH.get(run.status, run.status)}：完成后才提供结果。",
+        fields={"status": run.status, "progress": run.progress})
+
+
 def results_for(user: Any, run: ScreeningRun) -> QuerySet[ScreeningResult]:
+    """The run's results the user may see; a run not finished has none to serve (409 ``run-not-finished``)."""
+    if run.status != ScreeningRun.Status.DONE:
+        raise not_finished(run)
     return run.results.filter(person__in=access.people_visible_to(user))
 
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,7 +31,7 @@ from qualify.web.people.decisions import family_exams
 from qualify.web.people.models import Person
 from qualify.web.people.records import organisation_for
 from qualify.web.screening.frames import screening_frames
-from qualify.web.screening.models import ScreeningResult, ScreeningRun
+from qualify.web.screening.models import ScreeningResult, ScreeningRun, result_path
 
 CLAIM_ATTEMPTS = 5
 Status = ScreeningRun.Status
@@ -157,7 +159,14 @@ class OrmScreeningStore:
             "finished_at": now, "heartbeat": now,
             "people_count": ScreeningResult.objects.filter(run_id=run_id).count(),
         }
+        stored = ""
         if finished.status == DONE:
-            fields.update(progress=100, result_content=finished.content, result_file=finished.file_name)
-        ScreeningRun.objects.filter(pk=run_id, status=RUNNING).update(**fields)
+            if finished.content is not None:
+                # The workbook into the file storage; the row keeps its name only.
+                stored = default_storage.save(result_path(ScreeningRun(), finished.file_name),
+                                              ContentFile(finished.content))
+            fields.update(progress=100, result=stored, result_file=finished.file_name)
+        ended = ScreeningRun.objects.filter(pk=run_id, status=RUNNING).update(**fields)
+        if not ended and stored:  # marked failed meanwhile: its workbook is not kept
+            default_storage.delete(stored)
         return self.run(run_id)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,13 +86,17 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
-def run_workbook(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_workbook(request: HttpRequest, run_id: int) -> FileResponse:
     _hr_only(request)
     run = run_service.get_run_or_404(request.user, run_id)
-    if run.status != ScreeningRun.Status.DONE or not run.result_content:
+    if run.status != ScreeningRun.Status.DONE:
+        raise run_service.not_finished(run)
+    if not run.result:
         raise Http404
-    response = HttpResponse(bytes(run.result_content),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    try:
+        handle = run.result.open("rb")  # streamed from the file storage, never read whole
+    except FileNotFoundError:
+        raise Http404 from None
     name = run.result_file or f"screening-{run.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return FileResponse(handle, as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -22,7 +22,8 @@ from qualify.core.compare import Change, LevelComparison
 from qualify.core.errors import InvalidInput, Problem
 from qualify.core.text import Text
 from qualify.services.standards import standard_json
-from qualify.web.api import ErrorOut, Paged, PageParams, paginate
+from qualify.web.api import ErrorOut
+from qualify.web.pagination import Listing, paginate_api
 from qualify.web.standards import presenters, tables
 from qualify.web.standards.catalogue import get_visible_standard, visible_standards
 
@@ -70,10 +71,11 @@ def _summary(std: Any) -> dict[str, Any]:
             "measures": counts["measures"]}
 
 
-@router.get("/", response={200: Paged(StandardSummary), **ERRORS}, url_name="standard_list")
-def list_standards(request: HttpRequest, params: Query[PageParams]) -> Any:
+@router.get("/", response={200: list[StandardSummary], **ERRORS}, url_name="standard_list")
+@paginate_api
+def list_standards(request: HttpRequest) -> Listing:
     """The standards the caller may read."""
-    return paginate(visible_standards(request.user), params.page, params.page_size, serialize=_summary)
+    return Listing(visible_standards(request.user), lambda page: [_summary(std) for std in page])
 
 
 @router.get("/{standard_id}", response={200: dict[str, Any], **ERRORS}, url_name="standard_detail")

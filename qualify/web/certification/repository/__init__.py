@@ -14,7 +14,6 @@ the audit record, rows by id, stored files). ``conversions`` turns rows into the
 from __future__ import annotations
 
 from qualify.web.certification.repository.applications import ApplicationStore
-from qualify.web.certification.repository.base import uploads_dir
 from qualify.web.certification.repository.conversions import (
     actor_for,
     appeal_view,
@@ -52,5 +51,4 @@ __all__ = [
     "panel_view",
     "score_view",
     "standard_id_of",
-    "uploads_dir",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import F
@@ -18,8 +19,9 @@ from qualify.services.certification import (
 )
 from qualify.services.certification.access import not_found
 from qualify.web.certification import models as m
-from qualify.web.certification.repository.base import RepositoryBase, plain, uploads_dir
+from qualify.web.certification.repository.base import RepositoryBase, plain
 from qualify.web.certification.repository.conversions import application_view, evidence_view, file_view
+from qualify.web.people.models import Evidence
 
 
 class ApplicationStore(RepositoryBase):
@@ -80,8 +82,26 @@ class ApplicationStore(RepositoryBase):
     # --- evidence and self-assessment ------------------------------------------------------------------
 
     def add_evidence(self, actor: Actor, application_id: int, item: EvidenceInput) -> EvidenceView:
+        # One evidence record per person: what is entered for an application is the person's record
+        # (counted by the self-check, kept by HR imports, reused by the next application).
+        person_id = m.Application.objects.values_list("person_id", flat=True).get(pk=application_id)
+        record = Evidence.objects.create(
+            person_id=person_id,
+            evidence_id=f"A{application_id}-{uuid.uuid4().hex[:8]}",
+            source=Evidence.Source.APPLICATION,
+            activity=item.activity,
+            date=item.date,
+            role=item.role,
+            audience=item.audience,
+            scope=item.scope,
+            project_kind=item.project_kind,
+            outcome=item.outcome,
+            deliverables=list(item.deliverables),
+            note=item.note,
+        )
         e = m.EvidenceItem.objects.create(
             application_id=application_id,
+            record=record,
             activity=item.activity,
             date=item.date,
             role=item.role,
@@ -99,14 +119,16 @@ class ApplicationStore(RepositoryBase):
 
     def _evidence(self, evidence_id: int) -> m.EvidenceItem:
         try:
-            return m.EvidenceItem.objects.get(pk=evidence_id)
+            return m.EvidenceItem.objects.select_related("record").get(pk=evidence_id)
         except m.EvidenceItem.DoesNotExist:
             raise not_found("evidence", evidence_id) from None
 
     def evidence(self, application_id: int) -> list[EvidenceView]:
         return [
             evidence_view(e)
-            for e in m.EvidenceItem.objects.filter(application_id=application_id).prefetch_related("files")
+            for e in m.EvidenceItem.objects.filter(application_id=application_id)
+            .select_related("record")
+            .prefetch_related("files")
         ]
 
     def evidence_item(self, evidence_id: int) -> EvidenceView:
@@ -115,10 +137,14 @@ class ApplicationStore(RepositoryBase):
     def remove_evidence(self, actor: Actor, evidence_id: int) -> None:
         e = self._evidence(evidence_id)
         before = plain(e)
-        paths = [f.path for f in e.files.all()]
-        e.delete()
-        for rel in paths:
-            (uploads_dir() / rel).unlink(missing_ok=True)
+        record = e.record
+        e.delete()  # its files leave the storage once this commits (``qualify.web.files.delete_with_row``)
+        if (
+            record is not None
+            and record.source == Evidence.Source.APPLICATION
+            and not record.application_items.exists()
+        ):
+            record.delete()  # entered with this application and used nowhere else
         self._audit(actor, "remove_evidence", "evidence", evidence_id, before, None)
 
     def add_evidence_file(

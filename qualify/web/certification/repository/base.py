@@ -1,17 +1,15 @@
-"""What the parts of the certification repository share: the uploads folder, rows as plain values
+"""What the parts of the certification repository share: stored files, rows as plain values
 for the audit record, the acting Django user, and the base class."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,12 +18,6 @@ from qualify.services.certification.access import not_found
 from qualify.web.accounts.audit import record, snapshot
 from qualify.web.certification import models as m
 from qualify.web.people.models import Person
-
-
-def uploads_dir() -> Path:
-    """Where uploaded files live: outside the web root and the static files, never served directly."""
-    configured = getattr(settings, "QUALIFY_UPLOADS_DIR", None)
-    return Path(configured) if configured else Path(settings.HOME) / "uploads"
 
 
 def plain(obj: Any, *, exclude: Sequence[str] = ()) -> dict[str, Any]:
@@ -78,18 +70,16 @@ class RepositoryBase:
     def _store(
         self, actor: Actor, content: bytes, name: str, content_type: str, **owner: Any
     ) -> m.StoredFile:
-        rel = f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
-        target = uploads_dir() / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        f = m.StoredFile.objects.create(
+        f = m.StoredFile(
             name=name,
             content_type=content_type,
             size=len(content),
             sha256=hashlib.sha256(content).hexdigest(),
-            path=rel,
             uploaded_by=django_user(actor),
             **owner,
         )
+        # Into the file storage (the name comes from ``models.evidence_path``), then the row.
+        f.file.save(name, ContentFile(content), save=False)
+        f.save()
         self._audit(actor, "upload", "file", f.pk, None, plain(f))
         return f

@@ -36,6 +36,7 @@ def cycle_view(c: m.Cycle) -> CycleView:
         as_of=c.as_of,
         levels=tuple(c.levels),
         notice_days=c.notice_days,
+        manager_opinion=c.manager_opinion,
     )
 
 
@@ -55,6 +56,9 @@ def application_view(a: m.Application) -> ApplicationView:
         published_at=pub.published_at if pub else None,
         notice_ends_at=pub.ends_at if pub else None,
         version=a.version,
+        manager_opinion=a.manager_opinion,
+        manager_opinion_by=a.manager_opinion_by,
+        manager_opinion_at=a.manager_opinion_at,
     )
 
 
@@ -77,7 +81,11 @@ def evidence_view(e: m.EvidenceItem) -> EvidenceView:
         measures=tuple(e.measures),
     )
     return EvidenceView(
-        id=e.pk, application_id=e.application_id, item=item, files=tuple(file_view(f) for f in e.files.all())
+        id=e.pk,
+        application_id=e.application_id,
+        item=item,
+        files=tuple(file_view(f) for f in e.files.all()),
+        record_id=e.record.evidence_id if e.record is not None else "",
     )
 
 

@@ -29,6 +29,7 @@ class CycleStore(RepositoryBase):
             as_of=new.as_of,
             levels=list(new.levels),
             notice_days=new.notice_days,
+            manager_opinion=new.manager_opinion,
             created_by=django_user(actor),
         )
         self._audit(actor, "create", "cycle", c.pk, None, plain(c, exclude=["standard_text"]))

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F, Max
 
 from qualify.core.cycle import ApplicationState
@@ -19,6 +18,7 @@ from qualify.web.certification.repository.conversions import (
     decision_view,
     file_view,
 )
+from qualify.web.notifications.dispatch import dispatch
 
 
 class OutcomeStore(RepositoryBase):
@@ -191,6 +191,5 @@ class OutcomeStore(RepositoryBase):
     # --- notifications ----------------------------------------------------------------------------------
 
     def notify(self, notice: Notice) -> None:
-        from qualify.web.certification.notify import send_notice
-
-        transaction.on_commit(lambda: send_notice(notice))
+        """In the bell and the outbox, with the step's transaction (the worker sends the outbox)."""
+        dispatch(notice)
