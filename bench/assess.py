@@ -13,6 +13,15 @@ and prints each figure, the peak memory of this process and the core count. The 
 ``assess N employees: screening X s (Y× input read), certification Z s, Wx faster than one-by-one``
 where Y compares screening with reading its inputs (employees, performance, exams) and W compares
 the batch certification with the reference evaluator one person at a time.
+
+``--end-to-end`` measures instead what a user runs, each as a whole process (startup, read, validate,
+evaluate, write; the median of ``--repeat`` runs, with the peak memory of the process): ``qualify
+assess … --format jsonl`` at screening and at certification, ``--format xlsx`` at screening, next to a
+plain Polars read of the same CSV files (in this process) and to ``bench/baseline_pandas.py`` (a plain
+pandas screening of the same data; needs the ``bench`` extra). The last line is:
+``assess end-to-end N employees: screening X s (Y× read, Z× faster than pandas), certification W s
+(V× read), xlsx U s, peak M MB`` where Y compares with reading employees, performance and exams and V
+with reading all five files.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import gc
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -118,6 +128,79 @@ def batch(standard: Standard, frames: HRFrames, as_of: dt.date, stage: str, labe
     return seconds
 
 
+def run_process(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of ``command`` run as a whole process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"failed ({child.returncode}): {' '.join(command)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def median_run(label: str, command: list[str], repeat: int,
+               output: Path | None = None) -> tuple[float, float]:
+    runs = []
+    for _ in range(repeat):
+        runs.append(run_process(command))
+        size = output.stat().st_size if output is not None and output.exists() else None
+        if output is not None:
+            output.unlink(missing_ok=True)
+    seconds = statistics.median(s for s, _ in runs)
+    peak = max(m for _, m in runs)
+    written = f", {size / 1e6:,.0f} MB written" if size is not None else ""
+    print(f"{label:<52} {seconds:8.2f} s   peak {peak:,.0f} MB{written}", flush=True)
+    return seconds, peak
+
+
+def polars_read(folder: Path, names: tuple[str, ...], repeat: int) -> float:
+    def read() -> None:
+        for name in names:
+            pl.read_csv(folder / f"{name}.csv", try_parse_dates=True, infer_schema_length=10_000,
+                        schema_overrides={"employee_id": pl.String})
+
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        read()
+        runs.append(time.perf_counter() - start)
+        gc.collect()
+    seconds = statistics.median(runs)
+    print(f"Polars read of {', '.join(names):<37} {seconds:8.2f} s", flush=True)
+    return seconds
+
+
+def end_to_end(args: argparse.Namespace, standard: Standard, folder: Path) -> None:
+    csv = folder / "csv"
+    read_screening = polars_read(csv, ("employees", "performance", "exams"), args.repeat)
+    read_all = polars_read(csv, ("employees", "performance", "exams", "evidence", "ratings"), args.repeat)
+    ref = standard.id if args.standard is None and standard.id == SHIPPED else (args.standard or str(FIXTURE))
+    qualify = [sys.executable, "-m", "qualify.cli.main", "assess", str(csv), "--standard", ref,
+               "--as-of", args.as_of.isoformat()]
+    out = folder / "out"
+    screening, peak_s = median_run("qualify assess --stage screening --format jsonl", [
+        *qualify, "--stage", "screening", "--format", "jsonl", "-o", f"{out}.jsonl"], args.repeat,
+        Path(f"{out}.jsonl"))
+    certification, peak_c = median_run("qualify assess --stage certification --format jsonl", [
+        *qualify, "--stage", "certification", "--format", "jsonl", "-o", f"{out}.jsonl"], args.repeat,
+        Path(f"{out}.jsonl"))
+    xlsx, peak_x = median_run("qualify assess --stage screening --format xlsx", [
+        *qualify, "--stage", "screening", "--format", "xlsx", "-o", f"{out}.xlsx"], args.repeat,
+        Path(f"{out}.xlsx"))
+    pandas, _ = median_run("bench/baseline_pandas.py (screening)", [
+        sys.executable, str(ROOT / "bench" / "baseline_pandas.py"), str(csv),
+        "--as-of", args.as_of.isoformat(), "-o", f"{out}.pandas.jsonl"], args.repeat,
+        Path(f"{out}.pandas.jsonl"))
+    peak = max(peak_s, peak_c, peak_x)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (the machine is shared)")
+    print(f"assess end-to-end {args.employees} employees: screening {screening:.2f} s "
+          f"({screening / read_screening:.1f}× read, {pandas / screening:.1f}× faster than pandas), "
+          f"certification {certification:.2f} s ({certification / read_all:.1f}× read), xlsx {xlsx:.2f} s, "
+          f"peak {peak:,.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,6 +211,9 @@ def main() -> None:
     parser.add_argument("--standard", help=f"standard id or YAML path (default {SHIPPED}, else the fixture)")
     parser.add_argument("--sample", type=int, default=2000, help="people evaluated one by one")
     parser.add_argument("--xlsx", action="store_true", help="also write and read an .xlsx workbook")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="time the real command as whole processes next to a Polars read and pandas")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure with --end-to-end (median)")
     parser.add_argument("--generate-into", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.xlsx:  # a whole organisation's workbook is far above the upload limits; this one is ours
@@ -146,6 +232,9 @@ def main() -> None:
         # generated in another process, so that the peak memory below is the assessment's own
         command = [sys.executable, __file__, *sys.argv[1:], "--generate-into", str(folder)]
         subprocess.run(command, check=True)  # noqa: S603 - this very script, with our own arguments
+        if args.end_to_end:
+            end_to_end(args, standard, folder)
+            return
 
         if args.xlsx:
             timed("(a) read xlsx workbook, all sheets", lambda: read_hr_data(folder / "hr.xlsx", standard))

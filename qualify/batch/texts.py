@@ -47,17 +47,31 @@ class TextTable:
         self._rows: list[Row] = []
         self._size = 0
         self._pending: list[tuple[int, Callable[[int], Texts], list[int]]] = []
+        self._checks: list[tuple[int, str]] = []  # (level, rule) of each block, by block number
+        self._block: list[npt.NDArray[np.int64]] = []  # per block: its number, once per text
+        self._outcomes: list[npt.NDArray[np.uint8]] = []  # per block: the outcome code of each text
 
     def __len__(self) -> int:
         return self._size
 
-    def reserve(self, texts: Callable[[int], Texts], outcomes: list[int]) -> int:
-        """Number the texts of ``len(outcomes)`` combinations: ``texts(u)`` makes those of the u-th,
-        whose outcome is ``outcomes[u]``. Returns the first number."""
+    def reserve(self, texts: Callable[[int], Texts], outcomes: list[int], level: int = 0,
+                rule: str = "") -> int:
+        """Number the texts of ``len(outcomes)`` combinations of the check ``rule`` at ``level``:
+        ``texts(u)`` makes those of the u-th, whose outcome is ``outcomes[u]``. Returns the first
+        number. A text number thus tells the check's level, rule and outcome (``checks_of``)."""
         base = self._size
         self._size += len(outcomes)
         self._pending.append((base, texts, outcomes))
+        self._block.append(np.full(len(outcomes), len(self._checks), dtype=np.int64))
+        self._outcomes.append(np.asarray(outcomes, dtype=np.uint8))
+        self._checks.append((level, rule))
         return base
+
+    def checks_of(self) -> tuple[list[tuple[int, str]], npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+        """The (level, rule) of every block, and per text number its block and its outcome code."""
+        block = np.concatenate(self._block) if self._block else np.zeros(0, dtype=np.int64)
+        outcome = np.concatenate(self._outcomes) if self._outcomes else np.zeros(0, dtype=np.uint8)
+        return list(self._checks), block, outcome
 
     @property
     def rows(self) -> list[Row]:
@@ -156,7 +170,7 @@ def block(level: int, rule: str, key: Ids, combinations: Callable[[Ids], pl.Data
     codes = found.select(outcome.cast(pl.UInt8)).to_series().to_numpy() if found.height else \
         np.zeros(0, dtype=np.uint8)
     values = found.rows()
-    base = table.reserve(lambda u: texts(values[u]), codes.tolist())
+    base = table.reserve(lambda u: texts(values[u]), codes.tolist(), level, rule)
     return Block(level, rule, codes[inverse], (inverse + base).astype(np.uint32))
 
 

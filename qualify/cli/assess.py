@@ -30,7 +30,9 @@ from qualify.services.assessment import (
     assess,
     explain,
     resolve_standard,
+    write_assessment,
 )
+from qualify.services.assessment import OutputFormat as WrittenFormat
 from qualify.services.clock import DEFAULT_TIME_ZONE, local_today
 from qualify.web import config
 
@@ -41,6 +43,17 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
     xlsx = "xlsx"
     text = "text"
+    parquet = "parquet"
+
+
+FORMATS: dict[OutputFormat, WrittenFormat] = {
+    OutputFormat.jsonl: "jsonl", OutputFormat.xlsx: "xlsx", OutputFormat.text: "text",
+    OutputFormat.parquet: "parquet"}
+
+
+class ChecksShown(StrEnum):
+    all = "all"
+    failing = "failing"
 
 
 class ExplainFormat(StrEnum):
@@ -67,6 +80,8 @@ def _format_for(output: Path | None, given: OutputFormat | None) -> OutputFormat
         return OutputFormat.xlsx
     if output is not None and output.suffix.lower() in {".txt", ".text"}:
         return OutputFormat.text
+    if output is not None and output.suffix.lower() == ".parquet":
+        return OutputFormat.parquet
     return OutputFormat.jsonl
 
 
@@ -85,8 +100,8 @@ def assess_cmd(
     stage: Annotated[Stage, typer.Option("--stage", help="screening: experience, performance, knowledge; "
                                          "certification: every check.")] = DEFAULT_STAGE,
     output_format: Annotated[OutputFormat | None, typer.Option(
-        "--format", "-f", help="jsonl (one decision per line), xlsx (for HR) or text; "
-        "default from the -o suffix, else jsonl.")] = None,
+        "--format", "-f", help="jsonl (one decision per line), parquet (one row per check, for analysts), "
+        "xlsx (for HR) or text; default from the -o suffix, else jsonl.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file "
                                                 "instead of stdout.")] = None,
     lang: LangOption = None,
@@ -94,20 +109,45 @@ def assess_cmd(
         "--all-checks", help="xlsx: list the checks short of pass at every level, not only at the levels "
         "within reach (the current level plus as many as the knowledge policy allows, at least one).")]
     = False,
+    checks: Annotated[ChecksShown, typer.Option(
+        "--checks", help="jsonl and parquet: every check (all), or only those short of pass and those "
+        "passed with a warning (failing); levels, outcomes and gaps are written either way.")]
+    = ChecksShown.all,
 ) -> None:
     """Assess every employee of a standard's job family at every level, check by check."""
     language = resolve(lang)
     fmt = _format_for(output, output_format)
-    if fmt is OutputFormat.xlsx and output is None:
-        raise QualifyError(code=ErrorCode.USAGE, message_en="an xlsx output needs -o FILE.xlsx",
-                           message_zh="xlsx 输出需要 -o 文件.xlsx")
+    if fmt in (OutputFormat.xlsx, OutputFormat.parquet) and output is None:
+        raise QualifyError(code=ErrorCode.USAGE,
+                           message_en=f"an {fmt.value} output needs -o FILE.{fmt.value}",
+                           message_zh=f"{fmt.value} 输出需要 -o 文件.{fmt.value}")
     with _reading(data, language):
         assessment = assess(standard, data, parse_date(as_of, "--as-of"), stage)
-    decisions = _with_progress(assessment, language)
-    write_decisions(decisions, fmt.value, language, assessment.standard, assessment.employees,
-                    path=output, stdout=sys.stdout, reach=None if all_checks else assessment.reach)
-    sys.stdout.flush()
-    _print_summary(assessment.summary(), language)
+    reach = None if all_checks else assessment.reach
+    if fmt is OutputFormat.text:
+        decisions = _with_progress(assessment, language)
+        write_decisions(decisions, "text", language, assessment.standard, assessment.employees,
+                        path=output, stdout=sys.stdout, reach=reach)
+        sys.stdout.flush()
+        size = output.stat().st_size if output is not None else None
+    else:
+        with _working(assessment, language):
+            size = write_assessment(assessment, FORMATS[fmt], language, path=output, stdout=sys.stdout,
+                                    checks=checks.value, reach=reach)
+    _print_summary(assessment.summary(size), language)
+
+
+@contextlib.contextmanager
+def _working(assessment: Assessment, lang: Lang) -> Iterator[None]:
+    """A spinner on stderr while a large organisation is assessed and written (only on a terminal)."""
+    if assessment.people < PROGRESS_FROM or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"评估并写入 {assessment.people} 人 …" if lang == "zh"
+                                     else f"assessing and writing {assessment.people} people …"):
+        yield
 
 
 @contextlib.contextmanager
@@ -158,7 +198,19 @@ def summary_lines(summary: Summary, lang: Lang) -> list[str]:
     for level, counts in summary.by_level.items():
         parts = " · ".join(f"{level_outcome_text(LevelOutcome(k), lang)} {v}" for k, v in counts.items())
         lines.append(f"{level} 级：{parts}" if zh else f"level {level}: {parts}")
+    if summary.output_bytes is not None:
+        size = summary.output_bytes
+        lines.append(f"输出 {size_text(size)}（{size} 字节）" if zh
+                     else f"output {size_text(size)} ({size} bytes)")
     return lines + note_lines(summary.notes, lang)
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as people read it (1000-based, as file managers show it)."""
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} B"
 
 
 def note_lines(notes: Iterable[Problem], lang: Lang) -> list[str]:

@@ -7,6 +7,7 @@ set ``QUALIFY_DEBUG=1`` to see one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -76,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
             typer.echo(f"error: {error}", err=True)
         return 2
     except Exception as error:  # a user never sees a traceback
+        if isinstance(error, BrokenPipeError):
+            # the reader stopped reading (``qualify assess … | head``): nothing to say
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor at exit
+            return 0
         if os.environ.get("QUALIFY_DEBUG"):
             raise
         typer.echo(f"error: internal error ({type(error).__name__}: {error}); "

@@ -146,3 +146,38 @@ class UnknownFacts:
 
 
 Facts = ExperienceFacts | PerformanceFacts | KnowledgeFacts | BehaviourFacts | MeasureFacts | UnknownFacts
+
+
+def facts_from_json(rule: str, data: FactsJson | None) -> Facts | None:
+    """The facts of a check of ``rule`` back from their JSON (``as_json``); ``None`` for no facts.
+    Stored decisions (the web app's stored standings) are read back with this."""
+    if not data:
+        return None
+    if rule in ("company_experience", "family_experience"):
+        return ExperienceFacts(months=data["months"], required_months=data["required_months"],
+                               start=dt.date.fromisoformat(data["start"]),
+                               met_on=dt.date.fromisoformat(data["met_on"]))
+    if rule == "performance":
+        return PerformanceFacts(
+            quarters=data["quarters"], window=tuple((w["period"], w["rating"]) for w in data["window"]),
+            forbidden=tuple(data["forbidden"]),
+            max_count=tuple((m["rating"], m["count"]) for m in data["max_count"]),
+            not_all=tuple(data["not_all"]))
+    if rule == "knowledge":
+        return KnowledgeFacts(
+            exams=tuple(data["exams"]), sitting=data["sitting"], missing=tuple(data["missing"]),
+            score=data["score"], rank=data["rank"], cohort=data["cohort"],
+            current_level=data["current_level"],
+            levels_above=data["levels_above"], most_levels_above=data["most_levels_above"],
+            band_percent=data["band_percent"], band_limit=data["band_limit"])
+    if rule.startswith("behaviour:"):
+        return BehaviourFacts(element=data["element"], lowest=data["lowest"], count=data["count"],
+                              passing=tuple(data["passing"]))
+    if rule.startswith("measure:"):
+        return MeasureFacts(module=data["module"], requirements=tuple(
+            RequirementCount(code=r["code"], count=r["count"], min_count=r["min_count"])
+            for r in data["requirements"]))
+    if rule == "standard.unknown":
+        return UnknownFacts(parts=tuple(UnknownPart(kind=p["kind"], module=p["module"], element=p["element"])
+                                        for p in data["parts"]), accepted=data["accepted"])
+    raise ValueError(f"no facts are known for rule {rule!r}")

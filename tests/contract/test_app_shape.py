@@ -34,6 +34,8 @@ NOT_IN_ADMIN = {
     "people.Evidence": "part of a person's imported record",
     "people.ElementRating": "part of a person's imported record",
     "screening.ScreeningResult": "read on the screening run's page",
+    "people.PersonStanding": "read on the person's page (the run is in the admin)",
+    "people.StandingText": "part of a standings run",
     "screening.WorkerHeartbeat": "read by /healthz; the worker keeps it",
     "certification.ScreeningEntry": "part of a cycle",
     "certification.Publication": "part of a cycle",

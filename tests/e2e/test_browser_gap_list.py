@@ -24,7 +24,10 @@ def mini_is_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_employee_logs_in_and_reads_their_gap_list(page: Any, login: Any, live_server: Any) -> None:
     login("employee")
-    assert page.url.endswith("/me/")  # an employee starts at their own qualification
+    assert page.url.endswith("/workbench/")  # an employee starts at their workbench (工作台)
+    with page.expect_navigation():  # whose status card leads to their own qualification
+        page.locator("a.wb-link").first.click()
+    assert "/me/" in page.url
     page.goto(f"{live_server.url}/me/?as_of={AS_OF}")
 
     hero = page.locator(".hero")

@@ -264,3 +264,40 @@ def test_assess_and_explain_give_the_same_stage_and_as_of_by_default(
     header = capsys.readouterr().out.splitlines()[1]
     assert (decision["stage"], decision["as_of"]) == ("screening", "2026-12-04")
     assert header.endswith("as of 2026-12-04 · stage screening")
+
+
+def test_checks_failing_leaves_out_the_passed_checks_and_the_summary_states_the_output_size(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    every, failing = tmp_path / "all.jsonl", tmp_path / "failing.jsonl"
+    assert run("assess", str(data), "--standard", MINI, "--as-of", AS_OF, "-o", str(every)) == 0
+    assert f"output 24.1 kB ({every.stat().st_size} bytes)" in capsys.readouterr().err
+    assert run("assess", str(data), "--standard", MINI, "--as-of", AS_OF, "--checks", "failing",
+               "-o", str(failing)) == 0
+    full = [json.loads(line) for line in every.read_text(encoding="utf-8").splitlines()]
+    short = [json.loads(line) for line in failing.read_text(encoding="utf-8").splitlines()]
+    assert [d["levels"][0]["outcome"] for d in short] == [d["levels"][0]["outcome"] for d in full]
+    assert [d["gaps"] for d in short] == [d["gaps"] for d in full]
+    for mine, theirs in zip(short, full, strict=True):
+        for level, whole in zip(mine["levels"], theirs["levels"], strict=True):
+            assert level["checks"] == [c for c in whole["checks"] if c["outcome"] != "pass"]
+    assert any(c["outcome"] == "pass" for d in full for lv in d["levels"] for c in lv["checks"])
+    assert failing.stat().st_size < every.stat().st_size
+
+
+def test_parquet_has_one_row_per_check_for_analysts(data: Path, tmp_path: Path) -> None:
+    import polars as pl
+
+    out = tmp_path / "decisions.parquet"
+    assert run("assess", str(data), "--standard", MINI, "--as-of", AS_OF, "-o", str(out)) == 0
+    frame = pl.read_parquet(out)
+    assert frame.columns[:8] == ["employee_id", "current_level", "highest_eligible_level", "level",
+                                 "level_outcome", "rule", "outcome", "warning"]
+    ada = frame.filter(pl.col("employee_id") == "00026", pl.col("level") == 1)
+    assert ada.get_column("rule").cast(pl.String).to_list() == [
+        "company_experience", "family_experience", "performance", "knowledge"]
+    assert set(frame.get_column("employee_id")) == {"00026", "00027", "00100"}
+
+
+def test_a_parquet_output_needs_a_file(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("assess", str(data), "--standard", MINI, "--format", "parquet") == 2
+    assert "needs -o" in capsys.readouterr().err

@@ -5,6 +5,8 @@ history; and who may not reach them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from qualify.formats.table_xlsx import read_table
 from qualify.services import certification as svc
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository
-from qualify.web.people.models import ExamResult, PerformanceRating
+from qualify.web.people.models import ExamResult, OrgUnit, PerformanceRating
 from tests.integration import test_cycle_flow as flow
 from tests.integration.test_cycle_flow import ALL_MEET, Clock, scored, submitted_application
 from tests.integration.test_cycle_flow import open_cycle as open_a_cycle
@@ -37,6 +39,13 @@ def world(repo: DjangoRepository, people: dict[str, Any], clock: Clock, org: Any
     first = submitted_application(repo, people, cycle)
     second = svc.apply(repo, people["hr"], cycle.id, employee_id="E002", target_level=2).id
     return {"cycle": cycle, "first": first, "second": second}
+
+
+def chart_data(page: str) -> dict[str, Any]:
+    """The overview's charts as ECharts receives them: key → the page's ``json_script`` figures."""
+    data = r'<script id="chart-data-([a-z_]+)" type="application/json">(.*?)</script>'
+    found = re.findall(data, page, re.S)
+    return {key: json.loads(text) for key, text in found}
 
 
 def english(client: Client) -> Client:
@@ -215,18 +224,40 @@ def test_everyone_sees_the_publication_list_with_only_its_columns_and_the_applic
 
 
 @pytest.mark.django_db
-def test_the_overview_draws_five_charts_with_table_twins_counted_in_the_database(
+def test_the_overview_gives_five_charts_their_figures_with_table_twins_counted_in_the_database(
     world: dict[str, Any], repo: DjangoRepository, people: dict[str, Any], org: Any, client_for: Any
 ) -> None:
     published(repo, people, world)
     certificate(org, "E003", "MINI-L2-2025-00002", 2, timezone.localdate() + dt.timedelta(days=40))
+    OrgUnit.objects.filter(name_en="North").update(name_en="</script><script>alert(1)</script>")
     hr = english(client_for("hr"))
     page = hr.get(f"/overview/?cycle={world['cycle'].id}").content.decode()
-    for key in ("levels_by_unit", "eligible_certified", "funnel", "score_spread", "expiring"):
-        assert f'id="chart-{key}"' in page and f'data-chart="{key}"' in page
-    main = page.split("<main")[1]  # (the header has the notification bell's icon)
-    assert main.count("<svg") == 5 and 'role="img"' in main and "<script" not in main
-    assert "评委组一" in page  # the panel's spread
+    charts = chart_data(page)
+    assert list(charts) == ["levels_by_unit", "eligible_certified", "funnel", "score_spread", "expiring"]
+    for key in charts:
+        label = charts[key]["title"].replace("'", "&#x27;")
+        assert f'data-echart="{key}" role="img" aria-label="{label}"' in page
+        assert f'aria-describedby="d-{key}"' in page and f'data-chart="{key}"' in page
+    assert "/static/qualify/vendor/echarts/5.6.0/echarts.min.js" in page
+    assert "<script>alert(1)" not in page  # a unit's name stays data inside the chart's JSON
+    units = charts["levels_by_unit"]
+    assert units["title"] == "Levels by unit" and units["stacked"] is True and units["axis"] == "Unit"
+    assert "</script><script>alert(1)</script>" in units["labels"]
+    per_unit = {label: sum(s["values"][i] for s in units["series"])
+                for i, label in enumerate(units["labels"])}
+    assert per_unit["Beijing"] == 2 and per_unit["</script><script>alert(1)</script>"] == 1
+    funnel = charts["funnel"]
+    assert funnel["labels"] == ["eligible", "applied", "decided", "certified"]  # translated on the server
+    assert funnel["series"][0]["name"] == "people" and funnel["series"][0]["values"][1:] == [1, 1, 0]
+    assert charts["score_spread"]["labels"] == ["评委组一"]  # the panel's spread
+    assert [s["name"] for s in charts["score_spread"]["series"]] == ["exceeds", "meets", "partial", "not met"]
+    assert sum(sum(s["values"]) for s in charts["score_spread"]["series"]) > 0
+    month = (timezone.localdate() + dt.timedelta(days=40)).strftime("%Y-%m")
+    expiring = charts["expiring"]
+    assert expiring["series"][0]["values"][expiring["labels"].index(month)] == 1
+    chinese = chart_data(client_for("hr").get(f"/overview/?cycle={world['cycle'].id}").content.decode())
+    assert chinese["funnel"]["title"] != funnel["title"] and chinese["funnel"]["labels"][0] != "eligible"
+    OrgUnit.objects.filter(name_en__startswith="</script>").update(name_en="North")
 
     sheets = {}
     import io

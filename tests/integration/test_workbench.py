@@ -127,7 +127,10 @@ def test_a_required_opinion_holds_the_panel_until_the_manager_gives_it(
 
     svc.assign_panel(repo, hr, app.id, panel.id)
     lead = _client(users["assessor"])
-    assert "沟通能力强，推荐认证。" in lead.get(f"/applications/{app.id}/score/").content.decode()
+    sheet = lead.get(f"/applications/{app.id}/score/").content.decode()
+    assert "沟通能力强，推荐认证。" in sheet
+    # the panel also sees the person's other evidence records that count (EV1, from HR data)
+    assert 'id="other-evidence"' in sheet and "2026-05-10" in sheet
     opinion = lead.get(f"/api/cycles/applications/{app.id}").json()["manager_opinion"]
     assert opinion == "沟通能力强，推荐认证。"
     # the applicant does not read their manager's opinion

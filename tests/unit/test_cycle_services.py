@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from qualify.core.errors import QualifyError
+from qualify.core.knowledge import KnowledgeStanding, rank_knowledge
 from qualify.core.records import Employee, EvidenceRecord, ExamRecord, PersonRecord, RatingRecord
+from qualify.core.standard import Standard
 from qualify.formats.standard_yaml import load_standard
 from qualify.services import certification as svc
 from qualify.services.certification import PanelRatingView
@@ -151,6 +153,9 @@ class FakeRepo:
 
     def family_exams(self, family: str) -> tuple[list[Employee], list[ExamRecord]]:
         return [self.record.employee], list(self.record.exams)
+
+    def knowledge_standing(self, standard: Standard, employee_id: str) -> KnowledgeStanding | None:
+        return rank_knowledge(standard, [self.record.employee], self.record.exams).get(employee_id)
 
 
 EMPLOYEE = Employee("E1", "张伟", "bj", "mini", 1, dt.date(2018, 3, 1), dt.date(2018, 3, 1))

@@ -61,3 +61,21 @@ def test_without_a_standard_the_only_shipped_one_is_used_and_with_several_one_mu
     else:
         with pytest.raises(QualifyError, match="--standard"):
             resolve_standard(None)
+
+
+def test_the_batch_summary_is_a_group_by_with_the_same_counts_as_counting_decisions(tmp_path: Path) -> None:
+    data = write(tmp_path / "org", [
+        ["B2", "", "", "mini", "0", "2026-01-01", "2026-01-01"],
+        ["A1", "", "", "mini", "1", "2010-01-01", "2010-01-01"],
+        ["C3", "", "", "mini", "0", "2010-01-01", "2010-01-01"],
+        ["Z9", "", "", "other", "0", "2010-01-01", "2010-01-01"],
+    ], [[who, q, "B"] for who in ("A1", "C3") for q in ("2026Q1", "2026Q2", "2026Q3")])
+    counted = assess(MINI, data, AS_OF, Stage.screening, engine="reference")
+    list(counted.decisions())
+    grouped = assess(MINI, data, AS_OF, Stage.screening)
+    grouped.result()
+    expected, summary = counted.summary(), grouped.summary(output_bytes=123)
+    assert (summary.assessed, summary.skipped, summary.output_bytes) == (3, 1, 123)
+    assert summary.by_highest == expected.by_highest
+    assert summary.by_level == expected.by_level
+    assert sum(summary.by_level[1].values()) == 3

@@ -17,7 +17,7 @@ from qualify.services.certification.access import (
     visible_application,
     visible_cycle,
 )
-from qualify.services.certification.frozen import cycle_standard, knowledge_standings, require_element
+from qualify.services.certification.frozen import cycle_standard, knowledge_standing, require_element
 from qualify.services.certification.notifications import notify_applicant, notify_hr
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, CycleView
@@ -77,8 +77,7 @@ def apply(
             message_en="this cycle offers no level above the current one",
             message_zh="本周期没有高于当前等级的认证",
         )
-    standings = knowledge_standings(repo, standard)
-    standing = standings.get(subject)
+    standing = knowledge_standing(repo, standard, subject)
     allows = (
         allowed_levels_above(standing.rank, standing.cohort, standard.knowledge.policy)
         if standing is not None and standing.rank is not None

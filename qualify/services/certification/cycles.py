@@ -10,7 +10,12 @@ from qualify.core.decision import Decision, LevelOutcome, Stage
 from qualify.core.errors import InvalidInput, Problem, QualifyError
 from qualify.core.evaluate import evaluate
 from qualify.services.certification.access import roles_for_cycle, visible_cycle
-from qualify.services.certification.frozen import cycle_standard, freeze_standard, knowledge_standings
+from qualify.services.certification.frozen import (
+    cycle_standard,
+    freeze_standard,
+    knowledge_standing,
+    knowledge_standings,
+)
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, CycleView, NewCycle
 from qualify.services.standards import get_standard
@@ -150,11 +155,10 @@ def screen_cycle(repo: CertificationRepository, actor: Actor, cycle_id: int) -> 
 
 def screening_decision(repo: CertificationRepository, cycle: CycleView, employee_id: str) -> Decision:
     standard = cycle_standard(repo, cycle)
-    standings = knowledge_standings(repo, standard)
     return evaluate(
         standard,
         repo.person_record(employee_id),
         as_of=cycle.as_of,
         stage=Stage.screening,
-        knowledge=standings.get(employee_id),
+        knowledge=knowledge_standing(repo, standard, employee_id),
     )

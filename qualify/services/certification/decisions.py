@@ -19,7 +19,7 @@ from qualify.services.certification.access import (
     visible_application,
     visible_cycle,
 )
-from qualify.services.certification.frozen import cycle_standard, knowledge_standings
+from qualify.services.certification.frozen import cycle_standard, knowledge_standing
 from qualify.services.certification.notifications import notify_applicant
 from qualify.services.certification.repository import CertificationRepository
 from qualify.services.certification.values import Actor, ApplicationView, CycleView, DecisionView, Notice
@@ -70,13 +70,12 @@ def compute_decision(repo: CertificationRepository, app: ApplicationView) -> tup
     """(passed, level outcome, trace) at the target level, from the cycle's frozen standard."""
     cycle = repo.cycle(app.cycle_id)
     standard = cycle_standard(repo, cycle)
-    standings = knowledge_standings(repo, standard)
     decision = evaluate(
         standard,
         decision_record(repo, app, cycle),
         as_of=cycle.as_of,
         stage=Stage.certification,
-        knowledge=standings.get(app.employee_id),
+        knowledge=knowledge_standing(repo, standard, app.employee_id),
     )
     level = decision.level(app.target_level)
     outcome = level.outcome if level is not None else LevelOutcome.incomplete

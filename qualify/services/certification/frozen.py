@@ -40,8 +40,15 @@ def cycle_standard(repo: CertificationRepository, cycle: CycleView) -> Standard:
 
 
 def knowledge_standings(repo: CertificationRepository, standard: Standard) -> dict[str, KnowledgeStanding]:
+    """Everyone's standing (screening a whole cycle, which reads the whole family anyway)."""
     employees, exams = repo.family_exams(standard.family)
     return rank_knowledge(standard, employees, exams)
+
+
+def knowledge_standing(repo: CertificationRepository, standard: Standard,
+                       employee_id: str) -> KnowledgeStanding | None:
+    """One person's standing (applying, deciding): the repository's, never a ranking of the family."""
+    return repo.knowledge_standing(standard, employee_id)
 
 
 def require_element(standard: Standard, element: str, level: int) -> None:

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qualify.core.cycle import ApplicationState, AssignmentState, CycleState, PanelChoice
+from qualify.core.knowledge import KnowledgeStanding, rank_knowledge
 from qualify.core.records import Employee, ExamRecord, PersonRecord
+from qualify.core.standard import Standard
 from qualify.services.certification.access import not_found
 from qualify.services.certification.repository import CertificationRepository, edit_conflict
 from qualify.services.certification.values import (
@@ -182,6 +184,10 @@ class MemoryCertificationRepository:
     def family_exams(self, family: str) -> tuple[list[Employee], list[ExamRecord]]:
         people = self.family_people(family)
         return [p.employee for p in people], [x for p in people for x in p.exams]
+
+    def knowledge_standing(self, standard: Standard, employee_id: str) -> KnowledgeStanding | None:
+        employees, exams = self.family_exams(standard.family)
+        return rank_knowledge(standard, employees, exams).get(employee_id)
 
     def manages(self, user_id: int, employee_id: str) -> bool:
         account = self._accounts.get(user_id)

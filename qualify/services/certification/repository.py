@@ -9,7 +9,9 @@ from typing import Any, Protocol
 
 from qualify.core.cycle import AssignmentState, CycleState, PanelChoice
 from qualify.core.errors import QualifyError
+from qualify.core.knowledge import KnowledgeStanding
 from qualify.core.records import Employee, ExamRecord, PersonRecord
+from qualify.core.standard import Standard
 from qualify.services.certification.values import (
     AccountView,
     Actor,
@@ -59,6 +61,9 @@ class CertificationRepository(Protocol):
     def person_record(self, employee_id: str) -> PersonRecord: ...
     def family_people(self, family: str) -> list[PersonRecord]: ...
     def family_exams(self, family: str) -> tuple[list[Employee], list[ExamRecord]]: ...
+    def knowledge_standing(self, standard: Standard, employee_id: str) -> KnowledgeStanding | None:
+        """One person's knowledge standing within their whole job family (the web app reads the
+        family's stored standings: it never ranks the whole family for one person)."""
     def manages(self, user_id: int, employee_id: str) -> bool: ...
     def account(self, user_id: int) -> AccountView: ...
     def set_current_level(self, actor: Actor, employee_id: str, level: int) -> None: ...

@@ -1,6 +1,8 @@
 """HR's overview: levels by unit, eligible vs certified per level, a cycle's funnel, the score spread
-by panel, expiring certificates by month. Each chart is SVG with its table twin; the same tables are
-one xlsx workbook. Counted in the database (``reports.py``), within the user's HR scope."""
+by panel, expiring certificates by month. Counted in the database (``reports.py``), within the user's HR
+scope. Each chart's figures go to the page as JSON (``json_script``, every text already translated) for
+``overview-charts.js`` to draw with the vendored Apache ECharts; each has its table twin, and the same
+tables are one xlsx workbook."""
 
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from django.utils.translation import pgettext
 from qualify.formats.table_xlsx import Table
 from qualify.web.accounts import access
 from qualify.web.certification import reports
-from qualify.web.certification.charts import bar_chart
 from qualify.web.exports import xlsx_response
 from qualify.web.language import lang
 
@@ -100,11 +101,17 @@ def _charts(request: HttpRequest) -> tuple[list[dict[str, Any]], Any]:
         charts.append(
             {
                 "key": series.key,
+                "json_id": f"chart-data-{series.key}",
                 "title": title,
                 "description": description,
                 "empty": series.empty,
-                "svg": bar_chart(title, description, labels, named, stacked=stacked),
-                "legend": [name for name, _values in named] if len(named) > 1 else [],
+                "data": {
+                    "title": title,
+                    "axis": axis,
+                    "labels": labels,
+                    "series": [{"name": name, "values": values} for name, values in named],
+                    "stacked": stacked,
+                },
                 "header": [axis, *(name for name, _values in named)],
                 "rows": [[label, *(values[i] for _n, values in named)] for i, label in enumerate(labels)],
             }

@@ -2,8 +2,9 @@
 publication list (公示名单) of a cycle, and the overview's charts. Every query is cut to what the user
 may see: HR their job families (``access.hr_families``), an admin everything.
 
-A figure is a ``Series``: labels along one axis and one or more named rows of numbers; the pages
-draw it (``charts.py``) and print it as its table twin, and the xlsx export writes the same rows.
+A figure is a ``Series``: labels along one axis and one or more named rows of numbers; the overview
+draws it (``overview-charts.js``, Apache ECharts) and prints it as its table twin, and the xlsx export
+writes the same rows.
 """
 
 from __future__ import annotations

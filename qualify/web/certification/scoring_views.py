@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qualify.core.cycle import AssignmentState, PanelChoice, Role, lowest_rating
 from qualify.core.errors import QualifyError
 from qualify.services import certification as svc
-from qualify.web.certification.application_views import _evidence_rows
+from qualify.web.certification.application_views import _evidence_rows, _other_records
 from qualify.web.certification.common import (
     actor,
     attempt,
@@ -78,6 +78,7 @@ def score(request: HttpRequest, application_id: int) -> HttpResponse:
             "view": view,
             "editable": sheet.state is AssignmentState.pending and app.state.value == "in_review",
             "evidence": _evidence_rows(r, app, standard),
+            "other_records": _other_records(app, standard),
             "state": state_name(app.state),
             "sheet_state": state_name(sheet.state),
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from qualify.web.accounts.base_admin import AuditedAdmin, ReadOnlyAdmin
-from qualify.web.people.models import ImportBatch, OrgUnit, Person, RecordSnapshot
+from qualify.web.people.models import ImportBatch, OrgUnit, Person, RecordSnapshot, StandingRun
 
 
 @admin.register(OrgUnit)
@@ -35,3 +35,11 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 class RecordSnapshotAdmin(ReadOnlyAdmin):
     list_display = ["person", "batch", "taken_at"]
     search_fields = ["person__employee_id"]
+
+
+@admin.register(StandingRun)
+class StandingRunAdmin(ReadOnlyAdmin):
+    list_display = ["id", "standard_id", "status", "progress", "stale", "as_of", "sitting", "cohort",
+                    "people_count", "created_at", "finished_at"]
+    list_filter = ["status", "job_family"]
+    exclude = ["schedule"]

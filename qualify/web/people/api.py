@@ -26,7 +26,7 @@ from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
 from qualify.web.pagination import Listing, paginate_api
 from qualify.web.people import presenters
-from qualify.web.people.decisions import decide, standard_for, today
+from qualify.web.people.decisions import Stored, decide_stored, standard_for, today
 from qualify.web.people.models import Person
 from qualify.web.people.records import person_record, record_data, snapshots_for
 from qualify.web.people.views import filtered_people, list_rows
@@ -63,7 +63,8 @@ class PersonOut(Schema):
     job_family: str
     current_level: int
     highest_eligible_level: int | None = Field(description="null when no standard covers the job family")
-    highest_from: str = Field(description="'screening:<run id>' (a stored screening result) or 'computed'")
+    highest_from: str = Field(description="'screening:<run id>' (a stored screening result), 'standings:<run "
+                                          "id>' (the family's stored standings) or 'computed'")
 
 
 class SnapshotOut(Schema):
@@ -91,6 +92,18 @@ class GapOut(Schema):
     message: str
 
 
+class StandingOut(Schema):
+    source: str = Field(description="'stored' (the family's stored standings) or 'computed' (this person "
+                                    "alone, against the stored cohort: their data changed since)")
+    as_of: dt.date | None = Field(description="the date of the stored standings (null: none stored yet)")
+    computed_at: dt.datetime | None
+    sitting: str | None
+    score: float | None
+    rank: int | None
+    cohort: int
+    missing: list[str]
+
+
 class GapsOut(Schema):
     employee_id: str
     standard: str | None = Field(description="null when no standard covers the job family")
@@ -99,6 +112,7 @@ class GapsOut(Schema):
     current_level: int
     next_level: int | None
     gaps: list[GapOut]
+    standing: StandingOut | None = Field(None, description="the knowledge standing the decision used")
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -111,15 +125,24 @@ def _standard_or_404(person: Person) -> Standard:
     return standard
 
 
-def _decision(person: Person, as_of: dt.date | None, stage: Stage) -> tuple[Standard, Decision]:
+def _decision(person: Person, as_of: dt.date | None, stage: Stage) -> tuple[Standard, Decision, Stored]:
     standard = _standard_or_404(person)
-    decision, _ = decide(person_record(person), standard, as_of=as_of or today(), stage=stage)
-    return standard, decision
+    decision, stored = decide_stored(person, person_record(person), standard, as_of=as_of or today(),
+                                     stage=stage)
+    return standard, decision, stored
 
 
-def _gaps(person: Person, standard: Standard, decision: Decision) -> GapsOut:
+def _standing_out(stored: Stored) -> StandingOut:
+    k = stored.knowledge
+    return StandingOut(source="computed" if stored.live else "stored", as_of=stored.as_of,
+                       computed_at=stored.computed_at, sitting=k.sitting, score=k.score, rank=k.rank,
+                       cohort=k.cohort, missing=list(k.missing))
+
+
+def _gaps(person: Person, standard: Standard, decision: Decision, stored: Stored) -> GapsOut:
     upcoming = decision.current_level + 1
     return GapsOut(
+        standing=_standing_out(stored),
         employee_id=person.employee_id, standard=standard.id, as_of=decision.as_of,
         stage=decision.stage.value,
         current_level=decision.current_level, next_level=upcoming if standard.level(upcoming) else None,
@@ -148,7 +171,8 @@ def people(request: HttpRequest, params: Query[PeopleParams]) -> Listing:
             org_unit=row["person"].org_unit.code if row["person"].org_unit_id else None,
             job_family=row["person"].job_family, current_level=row["person"].current_level,
             highest_eligible_level=row["highest"],
-            highest_from=f"screening:{row['source']['run']}" if row["source"].get("run") else "computed",
+            highest_from=f"screening:{row['source']['run']}" if row["source"].get("run") else
+            f"standings:{row['source']['standings']}" if row["source"].get("standings") else "computed",
         ) for row in list_rows(page, as_of, request.LANGUAGE_CODE)]
 
     return Listing(selected, render)
@@ -171,15 +195,15 @@ def person(request: HttpRequest, employee_id: str) -> PersonDetailOut:
 @router.get("/{employee_id}/decision", summary="The decision at every level, check by check")
 def person_decision(request: HttpRequest, employee_id: str, params: Query[DecisionParams]) -> dict[str, Any]:
     found = access.get_person_or_404(request.user, employee_id)
-    _, decision = _decision(found, params.as_of, params.stage)
+    _, decision, _ = _decision(found, params.as_of, params.stage)
     return decision.as_json(presenters.lang())
 
 
 @router.get("/{employee_id}/gaps", response=GapsOut, summary="The gap list to the next level")
 def person_gaps(request: HttpRequest, employee_id: str, params: Query[DecisionParams]) -> GapsOut:
     found = access.get_person_or_404(request.user, employee_id)
-    standard, decision = _decision(found, params.as_of, params.stage)
-    return _gaps(found, standard, decision)
+    standard, decision, stored = _decision(found, params.as_of, params.stage)
+    return _gaps(found, standard, decision, stored)
 
 
 # --- /api/me/ -----------------------------------------------------------------------------------------------
@@ -197,15 +221,16 @@ def me(request: HttpRequest, params: Query[MyDecisionParams]) -> GapsOut:
     found = _me(request)
     if standard_for(found.job_family) is None:  # nothing to judge me by: no gaps either
         return GapsOut(employee_id=found.employee_id, standard=None, as_of=params.as_of or today(),
-                       stage=params.stage.value, current_level=found.current_level, next_level=None, gaps=[])
-    standard, decision = _decision(found, params.as_of, params.stage)
-    return _gaps(found, standard, decision)
+                       stage=params.stage.value, current_level=found.current_level, next_level=None, gaps=[],
+                       standing=None)
+    standard, decision, stored = _decision(found, params.as_of, params.stage)
+    return _gaps(found, standard, decision, stored)
 
 
 @me_router.get("/decision", summary="My decision at every level (or one level with ?level=)")
 def my_decision(request: HttpRequest, params: Query[MyDecisionParams]) -> dict[str, Any]:
     found = _me(request)
-    standard, decision = _decision(found, params.as_of, params.stage)
+    standard, decision, _ = _decision(found, params.as_of, params.stage)
     body = decision.as_json(presenters.lang())
     if params.level is not None:
         if standard.level(params.level) is None:

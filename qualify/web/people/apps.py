@@ -13,3 +13,8 @@ class PeopleConfig(AppConfig):
         from qualify.web.people.models import ImportBatch
 
         delete_with_row(ImportBatch, "upload")
+
+        # Stored standings: an applied import refreshes its families, a single change outdates them.
+        from qualify.web.people import signals
+
+        signals.connect()

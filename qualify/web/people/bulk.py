@@ -72,6 +72,8 @@ def _checks_once(table: str, cursor: Any) -> Iterator[None]:
         cursor.execute(f"DROP INDEX {name}")
     yield
     _check_pending(cursor)
+    # The index builds sort in memory (this transaction only).
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for _name, definition in indexes:
         cursor.execute(definition)
     for name, definition in reversed(constraints):

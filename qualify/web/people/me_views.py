@@ -17,7 +17,7 @@ from qualify.core.decision import Stage
 from qualify.services.people_decisions import level_asks, next_level
 from qualify.web.accounts import access
 from qualify.web.people import presenters
-from qualify.web.people.decisions import decide, standard_for, today
+from qualify.web.people.decisions import decide_stored, standard_for, today
 from qualify.web.people.forms import DecisionOptions
 from qualify.web.people.models import Evidence, Person
 from qualify.web.people.records import person_record
@@ -40,8 +40,9 @@ def my_qualification(person: Person, *, as_of: dt.date, level: int | None) -> di
     if standard is None:
         return context
     record = person_record(person)
-    screening, standing = decide(record, standard, as_of=as_of, stage=Stage.screening)
-    full, _ = decide(record, standard, as_of=as_of, stage=Stage.certification, standing=standing)
+    screening, stored = decide_stored(person, record, standard, as_of=as_of, stage=Stage.screening)
+    full, _ = decide_stored(person, record, standard, as_of=as_of, stage=Stage.certification, stored=stored)
+    standing = stored.knowledge
     upcoming = next_level(standard, person.current_level)
     target = level if level is not None and standard.level(level) is not None else upcoming
     levels = presenters.decision_rows(standard, screening)
@@ -62,6 +63,7 @@ def my_qualification(person: Person, *, as_of: dt.date, level: int | None) -> di
         "entered": entered_evidence(person),
         "standard_name": presenters.text(standard.name),
         "standing": standing,
+        "stored": stored,
         "levels": levels,
         "current_name": presenters.level_name(standard, person.current_level) if person.current_level else "",
         "highest": screening.highest_eligible_level,

@@ -247,3 +247,86 @@ class RecordSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} @ {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class StandingRun(models.Model):
+    """One computation of a job family's stored standings (``qualify.services.standings``): every
+    person's knowledge standing (rank in the family's latest sitting, cohort size) and screening
+    decision, by the batch engine in one run. Queued by an import (the worker executes it) or run at
+    once for a small family; the pages read the rows of the family's newest finished run."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    standard_id = models.CharField(_("standard"), max_length=100, db_index=True)
+    job_family = models.CharField(_("job family"), max_length=100, db_index=True)
+    standard_sha256 = models.CharField(_("standard fingerprint"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED,
+                              db_index=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stale = models.BooleanField(_("outdated"), default=False,
+                                help_text=_("Data of the family changed after this run."))
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+    sitting = models.CharField(_("sitting"), max_length=32, blank=True)  # "": the family has no results
+    cohort = models.PositiveIntegerField(_("cohort size"), default=0)
+    people_count = models.PositiveIntegerField(_("people"), default=0)
+    schedule = models.JSONField(_("checks"), default=list, blank=True)  # [[level, rule], ...]
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("standings run")
+        verbose_name_plural = _("standings runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.standard_id} {self.as_of} ({self.status})"
+
+
+class StandingText(models.Model):
+    """One distinct text of a standings run (actual, required, messages, gaps, facts): the checks of
+    the run's people point at these by number, so a text shared by thousands is stored once."""
+
+    run = models.ForeignKey(StandingRun, on_delete=models.CASCADE, related_name="texts")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = _("standings text")
+        verbose_name_plural = _("standings texts")
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="one_text_per_number")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.number}"
+
+
+class PersonStanding(models.Model):
+    """One person's stored standing in a run: knowledge (sitting, exams not sat, combined score, rank)
+    and the screening decision as of the run's date, check by check (outcome codes and text numbers
+    in the order of the run's ``schedule``)."""
+
+    run = models.ForeignKey(StandingRun, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="standings")
+    current_level = models.PositiveSmallIntegerField()
+    missing = models.JSONField(default=list)
+    score = models.FloatField(null=True)
+    rank = models.PositiveIntegerField(null=True)
+    highest_eligible_level = models.PositiveSmallIntegerField()
+    outcomes = models.CharField(max_length=200)  # one digit per check: 0 pass, 1 missing, 2 fail
+    text_ids = models.JSONField(default=list)
+    # The person's data changed after the run: their page computes them alone (this row still counts in
+    # the cohort, with the score it was ranked by, until the next run).
+    changed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("stored standing")
+        verbose_name_plural = _("stored standings")
+        constraints = [models.UniqueConstraint(fields=["run", "person"], name="one_standing_per_run")]
+        indexes = [models.Index(fields=["run", "score"], name="standing_run_score")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ run {self.run_id}: rank {self.rank}"

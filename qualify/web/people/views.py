@@ -19,8 +19,8 @@ from qualify.formats.table_xlsx import Table
 from qualify.services.assessment import DEFAULT_STAGE
 from qualify.web.accounts import access
 from qualify.web.exports import wants_xlsx, xlsx_response
-from qualify.web.people import presenters
-from qualify.web.people.decisions import decide, decide_many, standard_for, today
+from qualify.web.people import presenters, standing_store
+from qualify.web.people.decisions import decide_stored, highest_levels, standard_for, today
 from qualify.web.people.forms import DecisionOptions, PeopleFilter
 from qualify.web.people.history import history
 from qualify.web.people.models import OrgUnit, Person
@@ -35,16 +35,16 @@ def list_rows(people: list[Person], as_of: dt.date, language: str) -> list[dict[
     """One row per person: current level and highest eligible level as of ``as_of``, from a stored
     screening result where one stands for that date, else evaluated now (only these people)."""
     results = stored().standing_results([p.pk for p in people], as_of)
-    live = decide_many([p for p in people if p.pk not in results], as_of=as_of, stage=Stage.screening)
+    live = highest_levels([p for p in people if p.pk not in results], as_of=as_of)
     rows = []
     for person in people:
         result = results.get(person.pk)
-        decision = live.get(person.employee_id)
         if result is not None:
             highest: int | None = result.highest_eligible_level
             source = {"run": result.run_id}
-        elif decision is not None:
-            highest, source = decision.highest_eligible_level, {"live": True}
+        elif person.employee_id in live:
+            highest, run_id = live[person.employee_id]
+            source = {"standings": run_id} if run_id is not None else {"live": True}
         else:
             highest, source = None, {}
         rows.append({
@@ -134,6 +134,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "today": today().isoformat(),
         "can_screen": access.can_screen(request.user),
         "notes": notes,
+        "refreshing": standing_store.refreshing(),
         "query": query.urlencode(),
         "filtered": bool(request.GET.get("q") or request.GET.get("unit") or request.GET.get("family")
                          or request.GET.get("level") or request.GET.get("eligible")),
@@ -148,9 +149,10 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
     stage = Stage(options.value("stage", DEFAULT_STAGE.value))  # as the CLI
     standard = standard_for(person.job_family)
     record = person_record(person)
-    decision = standing = None
+    decision = standing = stored = None
     if standard is not None:
-        decision, standing = decide(record, standard, as_of=as_of, stage=stage)
+        decision, stored = decide_stored(person, record, standard, as_of=as_of, stage=stage)
+        standing = stored.knowledge
     current = record_data(record)
     snapshots = []
     later = current
@@ -171,6 +173,7 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
         "stage": stage.value,
         "stage_label": presenters.STAGE_LABELS[stage.value],
         "record": presenters.record_view(standard, record, as_of, standing),
+        "stored": stored,
         "decision": decision,
         "levels": levels,
         "gaps": presenters.gap_rows(standard, decision) if standard and decision else [],

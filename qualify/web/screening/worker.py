@@ -1,8 +1,9 @@
 """The background worker: a separate process (``qualify worker``) that loops, claims a queued screening
 run and calls ``qualify.services.screening.execute(run_id, store)``, or an HR import waiting to be
-checked or applied (``qualify.web.people.import_worker``), so that no web request ever evaluates an
-organisation or reads and writes HR data in bulk; between runs it sends the notifications outbox
-(e-mail, group robots).
+checked or applied (``qualify.web.people.import_worker``), or a queued refresh of a job family's
+stored standings (``qualify.services.standings.run_next``, queued by an import), so that no web
+request ever evaluates an organisation or reads and writes HR data in bulk; between runs it sends the
+notifications outbox (e-mail, group robots).
 
 Any number of workers may run on any number of hosts: a run is claimed by exactly one of them
 (``qualify.web.screening.store``). A worker beats as it polls and while it executes a run
@@ -19,10 +20,12 @@ from collections.abc import Callable
 
 from django.db import close_old_connections, connection
 
-from qualify.services import screening
+from qualify.services import screening, standings
 from qualify.services.screening import STALE_AFTER
 from qualify.web.notifications.delivery import deliver
 from qualify.web.people import import_worker
+from qualify.web.people.models import StandingRun
+from qualify.web.people.standing_store import OrmStandingsStore
 from qualify.web.screening import heartbeat
 from qualify.web.screening.models import ScreeningRun
 from qualify.web.screening.store import OrmScreeningStore
@@ -85,6 +88,16 @@ def run_worker(*, once: bool = False, poll_seconds: float = 2.0, max_runs: int |
                 executed += 1
                 if say is not None:
                     say(f"import #{batch.pk} {batch.status}: {batch.file_name}")
+                if max_runs is not None and executed >= max_runs:
+                    return executed
+                continue
+            refreshed = standings.run_next(OrmStandingsStore())
+            if refreshed is not None:
+                executed += 1
+                if say is not None:
+                    done = StandingRun.objects.get(pk=refreshed)
+                    say(f"standings #{done.pk} {done.status}: {done.people_count} people "
+                        f"({done.standard_id}, as of {done.as_of})")
                 if max_runs is not None and executed >= max_runs:
                     return executed
                 continue

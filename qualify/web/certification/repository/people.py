@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from qualify.core.knowledge import KnowledgeStanding, rank_knowledge
 from qualify.core.records import Employee, ExamRecord, PersonRecord
+from qualify.core.standard import Standard
 from qualify.services.certification import AccountView, Actor, PersonView
 from qualify.services.certification.access import not_found
 from qualify.web.accounts import access
 from qualify.web.certification.repository.base import RepositoryBase
+from qualify.web.people.decisions import family_standings, standard_for
 from qualify.web.people.models import ExamResult, Person
 from qualify.web.people.records import employee_of, person_record
 
@@ -42,6 +45,16 @@ class PeopleStore(RepositoryBase):
             )
         ]
         return employees, exams
+
+    def knowledge_standing(self, standard: Standard, employee_id: str) -> KnowledgeStanding | None:
+        """From the family's stored standings when the cycle's standard ranks the same exams as the
+        current one (the ranking reads nothing else); else the family ranked by the cycle's standard."""
+        current = standard_for(standard.family)
+        codes = [e.code for e in standard.knowledge.exams]
+        if current is not None and [e.code for e in current.knowledge.exams] == codes:
+            return family_standings(current, [employee_id]).get(employee_id)
+        employees, exams = self.family_exams(standard.family)
+        return rank_knowledge(standard, employees, exams).get(employee_id)
 
     def manages(self, user_id: int, employee_id: str) -> bool:
         user = get_user_model().objects.filter(pk=user_id).first()
