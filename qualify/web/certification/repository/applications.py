@@ -85,34 +85,29 @@ class ApplicationStore(RepositoryBase):
         # One evidence record per person: what is entered for an application is the person's record
         # (counted by the self-check, kept by HR imports, reused by the next application).
         person_id = m.Application.objects.values_list("person_id", flat=True).get(pk=application_id)
+        described = {
+            "activity": item.activity,
+            "date": item.date,
+            "role": item.role,
+            "audience": item.audience,
+            "scope": item.scope,
+            "project_kind": item.project_kind,
+            "outcome": item.outcome,
+            "deliverables": list(item.deliverables),
+            "note": item.note,
+        }
         record = Evidence.objects.create(
             person_id=person_id,
             evidence_id=f"A{application_id}-{uuid.uuid4().hex[:8]}",
             source=Evidence.Source.APPLICATION,
-            activity=item.activity,
-            date=item.date,
-            role=item.role,
-            audience=item.audience,
-            scope=item.scope,
-            project_kind=item.project_kind,
-            outcome=item.outcome,
-            deliverables=list(item.deliverables),
-            note=item.note,
+            **described,
         )
         e = m.EvidenceItem.objects.create(
             application_id=application_id,
             record=record,
-            activity=item.activity,
-            date=item.date,
-            role=item.role,
-            audience=item.audience,
-            scope=item.scope,
-            project_kind=item.project_kind,
-            outcome=item.outcome,
-            deliverables=list(item.deliverables),
-            note=item.note,
             elements=list(item.elements),
             measures=list(item.measures),
+            **described,
         )
         self._audit(actor, "add_evidence", "evidence", e.pk, None, plain(e))
         return evidence_view(e)
