@@ -52,15 +52,39 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context.close()
 
 
+def log_in(page: Any, base_url: str, username: str) -> None:
+    """Log ``page`` in through the login form as ``username`` (every demo account's password)."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+
+
 @pytest.fixture
 def login(page: Any, live_server: Any, users: dict[str, Any]) -> Callable[[str], None]:
     """``login("hr")``: log the page in through the login form as that role's account."""
 
     def do(role: str) -> None:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", users[role].get_username())
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
+        log_in(page, live_server.url, users[role].get_username())
 
     return do
+
+
+@pytest.fixture
+def as_user(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """``as_user(user, width=1440)``: a new browser context (zh-CN, its own cookies) logged in as that
+    account; its page. For tests where several people take turns."""
+    contexts = []
+
+    def open_as(user: Any, width: int = 1440) -> Any:
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        log_in(page, live_server.url, user.get_username())
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +22,11 @@ from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
 from qualify.web.certification.repository.base import RepositoryBase
 from qualify.web.people.models import Person
-from tests.support.org import PASSWORD, make_user
+from tests.support.org import make_user
 
 pytestmark = pytest.mark.browser
 
 MINI = str(Path(__file__).resolve().parents[1] / "fixtures" / "mini@1.0.yaml")
-
-
-@pytest.fixture
-def as_user(browser: Any, live_server: Any, users: dict[str, Any]) -> Iterator[Callable[[Any], Any]]:
-    """``as_user(user)``: a new browser context logged in as that account; its page."""
-    contexts = []
-
-    def open_as(user: Any) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.get_username())
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def click_step(page: Any, action: str) -> None:

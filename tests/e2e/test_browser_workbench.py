@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from qualify.services import certification as svc
 from qualify.services import standards
 from qualify.web.certification import models as m
 from qualify.web.certification.repository import DjangoRepository, actor_for
-from tests.support.org import PASSWORD, make_user
+from tests.support.org import make_user
 
 pytestmark = pytest.mark.browser
 
@@ -42,28 +42,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
         monkeypatch.setattr(timezone, "now", lambda: when)
 
     return set_to
-
-
-@pytest.fixture
-def as_user(browser: Any, live_server: Any) -> Iterator[Callable[[Any, int], Any]]:
-    """``as_user(user, width)``: a new browser context (zh-CN) logged in as that account; its page."""
-    contexts = []
-
-    def open_as(user: Any, width: int = 1440) -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("#id_username", user.get_username())
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_load_state()
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def shoot(page: Any, folder: Path, name: str) -> None:
